@@ -1,0 +1,234 @@
+-- upjobs database schema.
+--
+-- This file is embedded in the binary (`include_str!`) and applied on every
+-- start. It is a sequence of numbered migrations; `PRAGMA user_version` records
+-- the last one applied, and each block below runs once, in its own
+-- transaction, when the file's version is lower. Never edit a released block:
+-- add a new one.
+
+-- migration: 1
+
+-- Jobs. `seq` is the rowid and encodes the posting time:
+-- seq = posted_on (Unix seconds) * 4096 + n, n counting jobs posted in the same
+-- second. Rowid order is therefore posted_on order, so "newest first" is a
+-- backwards rowid walk that stops after `limit` rows, the FTS index (whose
+-- rowid is the same seq) can answer "newest match first" without sorting,
+-- and a plan's window is a rowid range.
+CREATE TABLE jobs (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    posted_on INTEGER NOT NULL,
+    last_visited_at INTEGER,
+    job_type INTEGER NOT NULL,
+    status INTEGER NOT NULL,
+    contractor_tier INTEGER NOT NULL,
+    fixed_amount REAL,
+    hourly_min REAL,
+    hourly_max REAL,
+    -- fixed budget, else hourly max: the key of sort=budget_*.
+    budget_sort REAL,
+    payment_verified INTEGER NOT NULL,
+    buyer_country TEXT NOT NULL,
+    location_timezone TEXT NOT NULL,
+    category_slug TEXT NOT NULL,
+    category_group_slug TEXT NOT NULL,
+    buyer_total_spent REAL NOT NULL,
+    buyer_total_assignments INTEGER NOT NULL,
+    buyer_total_jobs_with_hires INTEGER NOT NULL,
+    total_applicants INTEGER NOT NULL,
+    engagement TEXT NOT NULL,
+    duration_label TEXT NOT NULL,
+    -- data quality (section 6): score and reasons (JSON array), the id this
+    -- job duplicates, its fingerprints, and whether the public API shows it.
+    spam_score REAL NOT NULL DEFAULT 0,
+    spam_reasons TEXT NOT NULL DEFAULT '[]',
+    duplicate_of TEXT,
+    fingerprint_exact INTEGER NOT NULL DEFAULT 0,
+    fingerprint_simhash INTEGER NOT NULL DEFAULT 0,
+    visible INTEGER NOT NULL DEFAULT 1,
+    ingested_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL,
+    -- the job in the wire schema, exactly the bytes the API sends.
+    doc TEXT NOT NULL
+);
+
+-- Partial indexes over visible jobs only: every public query says
+-- `visible = 1` literally so the planner can use them. Each index ends in the
+-- rowid implicitly, so equality on the column still walks in seq order.
+CREATE INDEX jobs_category ON jobs(category_slug) WHERE visible = 1;
+CREATE INDEX jobs_category_group ON jobs(category_group_slug) WHERE visible = 1;
+CREATE INDEX jobs_country ON jobs(buyer_country) WHERE visible = 1;
+CREATE INDEX jobs_timezone ON jobs(location_timezone) WHERE visible = 1;
+CREATE INDEX jobs_fixed_amount ON jobs(fixed_amount) WHERE visible = 1;
+CREATE INDEX jobs_hourly_max ON jobs(hourly_max) WHERE visible = 1;
+CREATE INDEX jobs_budget_sort ON jobs(budget_sort) WHERE visible = 1;
+CREATE INDEX jobs_last_visited ON jobs(last_visited_at) WHERE visible = 1;
+CREATE INDEX jobs_applicants ON jobs(total_applicants) WHERE visible = 1;
+CREATE INDEX jobs_buyer_spent ON jobs(buyer_total_spent) WHERE visible = 1;
+CREATE INDEX jobs_hidden ON jobs(seq) WHERE visible = 0;
+CREATE INDEX jobs_exact_fingerprint ON jobs(fingerprint_exact);
+
+-- Normalised skills and tags (lower case, letters and digits only) for the
+-- skills/tags/skills_any/exclude_skills filters.
+CREATE TABLE job_terms (
+    term TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    PRIMARY KEY (term, seq)
+) WITHOUT ROWID;
+CREATE INDEX job_terms_seq ON job_terms(seq);
+
+-- The full-text index. External content: the text lives once, in jobs.doc,
+-- and this view exposes it to FTS5 (for rebuild and integrity-check); the
+-- triggers below keep the index in step with every insert, update and delete,
+-- whichever code path makes them.
+CREATE VIEW jobs_fts_source AS
+SELECT
+    seq,
+    json_extract(doc, '$.title') AS title,
+    json_extract(doc, '$.description') AS description,
+    (SELECT group_concat(value, ' ') FROM json_each(doc, '$.skills')) AS skills,
+    (SELECT group_concat(value, ' ') FROM json_each(doc, '$.tags')) AS tags
+FROM jobs;
+
+CREATE VIRTUAL TABLE jobs_fts USING fts5(
+    title, description, skills, tags,
+    content = 'jobs_fts_source',
+    content_rowid = 'seq',
+    tokenize = 'porter unicode61 remove_diacritics 2'
+);
+
+CREATE TRIGGER jobs_fts_insert AFTER INSERT ON jobs BEGIN
+    INSERT INTO jobs_fts(rowid, title, description, skills, tags) VALUES (
+        new.seq,
+        json_extract(new.doc, '$.title'),
+        json_extract(new.doc, '$.description'),
+        (SELECT group_concat(value, ' ') FROM json_each(new.doc, '$.skills')),
+        (SELECT group_concat(value, ' ') FROM json_each(new.doc, '$.tags')));
+END;
+
+CREATE TRIGGER jobs_fts_delete AFTER DELETE ON jobs BEGIN
+    INSERT INTO jobs_fts(jobs_fts, rowid, title, description, skills, tags) VALUES (
+        'delete',
+        old.seq,
+        json_extract(old.doc, '$.title'),
+        json_extract(old.doc, '$.description'),
+        (SELECT group_concat(value, ' ') FROM json_each(old.doc, '$.skills')),
+        (SELECT group_concat(value, ' ') FROM json_each(old.doc, '$.tags')));
+    DELETE FROM job_terms WHERE seq = old.seq;
+END;
+
+CREATE TRIGGER jobs_fts_update AFTER UPDATE OF doc ON jobs BEGIN
+    INSERT INTO jobs_fts(jobs_fts, rowid, title, description, skills, tags) VALUES (
+        'delete',
+        old.seq,
+        json_extract(old.doc, '$.title'),
+        json_extract(old.doc, '$.description'),
+        (SELECT group_concat(value, ' ') FROM json_each(old.doc, '$.skills')),
+        (SELECT group_concat(value, ' ') FROM json_each(old.doc, '$.tags')));
+    INSERT INTO jobs_fts(rowid, title, description, skills, tags) VALUES (
+        new.seq,
+        json_extract(new.doc, '$.title'),
+        json_extract(new.doc, '$.description'),
+        (SELECT group_concat(value, ' ') FROM json_each(new.doc, '$.skills')),
+        (SELECT group_concat(value, ' ') FROM json_each(new.doc, '$.tags')));
+END;
+
+-- Operator verdicts on data quality, by job id, so that they survive the job
+-- being deleted and ingested again.
+CREATE TABLE verdicts (
+    job_id TEXT PRIMARY KEY,
+    verdict TEXT NOT NULL CHECK (verdict IN ('spam', 'not_spam', 'not_duplicate')),
+    decided_at INTEGER NOT NULL
+);
+
+-- Plans: the spec's defaults, editable at run time.
+CREATE TABLE plans (
+    name TEXT PRIMARY KEY,
+    rate_limit_per_min INTEGER NOT NULL,
+    burst INTEGER NOT NULL,
+    monthly_quota INTEGER,              -- NULL: unlimited
+    overage INTEGER NOT NULL,           -- 1: calls past the quota go on, priced
+    overage_price_usd REAL NOT NULL,
+    retention_days INTEGER,             -- NULL: all history
+    webhooks INTEGER NOT NULL
+);
+INSERT INTO plans VALUES ('starter', 10, 20, 1000, 0, 0.01, 7, 0);
+INSERT INTO plans VALUES ('professional', 100, 200, 25000, 1, 0.01, 30, 0);
+INSERT INTO plans VALUES ('business', 500, 1000, 100000, 1, 0.01, 180, 1);
+INSERT INTO plans VALUES ('enterprise', 2000, 4000, NULL, 1, 0.01, NULL, 1);
+
+-- API keys: only the SHA-256 of the key is stored, plus what a listing shows.
+-- NULL overrides mean "the plan's value".
+CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    key_hash BLOB NOT NULL UNIQUE,
+    prefix TEXT NOT NULL,
+    last4 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    email TEXT,
+    plan TEXT NOT NULL REFERENCES plans(name),
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER,
+    revoked_at INTEGER,
+    last_used_at INTEGER,
+    rate_limit_per_min INTEGER,
+    burst INTEGER,
+    monthly_quota INTEGER,
+    retention_days INTEGER,
+    spending_cap_usd REAL,
+    updated_at INTEGER NOT NULL
+);
+
+-- Bumped by every change a running server must pick up (keys and plans
+-- edited by the CLI or another process); servers poll it.
+CREATE TABLE settings (
+    name TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+INSERT INTO settings VALUES ('auth_version', '0');
+
+CREATE TRIGGER api_keys_changed_insert AFTER INSERT ON api_keys BEGIN
+    UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE name = 'auth_version';
+END;
+CREATE TRIGGER api_keys_changed_update AFTER UPDATE OF
+    plan, name, email, expires_at, revoked_at, rate_limit_per_min, burst,
+    monthly_quota, retention_days, spending_cap_usd ON api_keys BEGIN
+    UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE name = 'auth_version';
+END;
+CREATE TRIGGER api_keys_changed_delete AFTER DELETE ON api_keys BEGIN
+    UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE name = 'auth_version';
+END;
+CREATE TRIGGER plans_changed AFTER UPDATE ON plans BEGIN
+    UPDATE settings SET value = CAST(value AS INTEGER) + 1 WHERE name = 'auth_version';
+END;
+
+-- Usage counters, flushed from memory at least once a second.
+CREATE TABLE usage_monthly (
+    key_id TEXT NOT NULL,
+    month TEXT NOT NULL,                -- 'YYYY-MM', UTC
+    calls INTEGER NOT NULL DEFAULT 0,   -- calls that count against the quota
+    overage_calls INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (key_id, month)
+) WITHOUT ROWID;
+
+CREATE TABLE usage_daily (
+    key_id TEXT NOT NULL,
+    day TEXT NOT NULL,                  -- 'YYYY-MM-DD', UTC
+    calls INTEGER NOT NULL DEFAULT 0,   -- every keyed request
+    rate_limited INTEGER NOT NULL DEFAULT 0,
+    quota_refused INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (key_id, day)
+) WITHOUT ROWID;
+
+-- Request metadata (never the key, never query values).
+CREATE TABLE request_log (
+    id INTEGER PRIMARY KEY,
+    time INTEGER NOT NULL,              -- Unix milliseconds
+    request_id TEXT NOT NULL,
+    key_id TEXT,
+    method TEXT NOT NULL,
+    route TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    latency_us INTEGER NOT NULL
+);
+CREATE INDEX request_log_time ON request_log(time);

@@ -1,0 +1,254 @@
+//! `GET /jobs/export?format=csv|ndjson`: every matching job in the key's
+//! window, streamed in chunks from one read connection, in constant memory.
+
+use super::{Caller, Context, Handled};
+use crate::error::{Error, Result};
+use crate::http::response::Body;
+use crate::model::Job;
+use crate::query::params::{FILTER_PARAMETERS, parse_filter, split_query};
+use crate::query::{JobListRequest, Sort};
+use crate::store::job_query;
+use bytes::Bytes;
+use http_body_util::{BodyExt, StreamBody};
+use hyper::body::{Frame, Incoming};
+use hyper::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
+use hyper::{Request, Response};
+
+/// The most rows one export sends.
+pub const MAX_EXPORT_ROWS: i64 = 100_000;
+/// An export counts as one call per started block of this many rows.
+pub const ROWS_PER_CALL: i64 = 100;
+const CHUNK_BYTES: usize = 64 * 1024;
+
+/// The CSV header: the job's fields, nested ones as dotted names.
+pub const CSV_COLUMNS: &[&str] = &[
+    "id",
+    "title",
+    "description",
+    "job_type",
+    "status",
+    "contractor_tier",
+    "posted_on",
+    "category.name",
+    "category.slug",
+    "category.group",
+    "category.group_slug",
+    "budget.fixed_amount",
+    "budget.currency",
+    "buyer.payment_verified",
+    "buyer.country",
+    "buyer.city",
+    "buyer.timezone",
+    "buyer.total_spent",
+    "buyer.total_assignments",
+    "buyer.total_jobs_with_hires",
+    "tags",
+    "url",
+    "last_visited_at",
+    "duration_label",
+    "engagement",
+    "skills",
+    "hourly_budget.min",
+    "hourly_budget.max",
+    "client_activity.total_applicants",
+    "client_activity.total_hired",
+    "client_activity.total_invited_to_interview",
+    "client_activity.unanswered_invites",
+    "client_activity.invitations_sent",
+    "client_activity.last_buyer_activity",
+    "location.country",
+    "location.city",
+    "location.timezone",
+    "is_private",
+    "privacy_reason",
+];
+
+#[derive(Clone, Copy, PartialEq)]
+enum Format {
+    Csv,
+    Ndjson,
+}
+
+pub async fn export(context: &Context, caller: &Caller, request: &Request<Incoming>) -> Result<Handled> {
+    let pairs = split_query(request.uri().query().unwrap_or(""), &[FILTER_PARAMETERS, &["format", "sort"]])?;
+    let mut format = Format::Ndjson;
+    let mut sort = Sort::PostedOnDesc;
+    let mut filter_pairs = Vec::new();
+    for (name, value) in pairs {
+        match name.as_str() {
+            "format" => {
+                format = match value.trim() {
+                    "csv" => Format::Csv,
+                    "ndjson" | "json" => Format::Ndjson,
+                    _ => return Err(Error::bad_request("Invalid format parameter: must be csv or ndjson")),
+                }
+            }
+            "sort" => {
+                sort = Sort::ALL
+                    .iter()
+                    .find(|(known, _)| *known == value.trim())
+                    .map(|(_, sort)| *sort)
+                    .ok_or_else(|| Error::bad_request("Invalid sort parameter"))?
+            }
+            _ => filter_pairs.push((name, value)),
+        }
+    }
+    let filter = parse_filter(&filter_pairs)?;
+    if sort == Sort::Relevance && filter.q.is_none() {
+        return Err(Error::bad_request("Invalid sort parameter: relevance needs a q parameter"));
+    }
+    let list = JobListRequest {
+        filter,
+        sort,
+        limit: MAX_EXPORT_ROWS,
+        offset: 0,
+        cursor: None,
+        fields: None,
+        include_total: false,
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Frame<Bytes>>>(4);
+    let min_seq = caller.min_seq(context.now);
+    let now = context.now;
+    let state = context.state.clone();
+    let entry = caller.entry.clone();
+    let limits = caller.limits.clone();
+    tokio::spawn(async move {
+        let feeder = sender.clone();
+        let outcome =
+            state.store.readers.read(move |conn| stream_rows(conn, &list, min_seq, now, format, &feeder)).await;
+        match outcome {
+            Ok(rows) => {
+                // The first call was counted with the request; the rest now.
+                let calls = ((rows + ROWS_PER_CALL - 1) / ROWS_PER_CALL).max(1);
+                if calls > 1 {
+                    state.auth.record_call(&entry, &limits, calls - 1, true);
+                }
+            }
+            Err(error) => {
+                tracing::error!(%error, "export failed mid-stream");
+                let _ = sender.send(Err(std::io::Error::other("export failed"))).await;
+            }
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+    let body: Body = BodyExt::boxed(StreamBody::new(stream));
+    let mut response = Response::new(body);
+    let (content_type, file_name) = match format {
+        Format::Csv => ("text/csv; charset=utf-8", "jobs.csv"),
+        Format::Ndjson => ("application/x-ndjson", "jobs.ndjson"),
+    };
+    let headers = response.headers_mut();
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(content_type));
+    if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
+        headers.insert(CONTENT_DISPOSITION, value);
+    }
+    Ok(Handled::counted(response))
+}
+
+/// Runs on a blocking thread: walks the rows and sends chunks. Returns how
+/// many rows were sent.
+fn stream_rows(
+    conn: &rusqlite::Connection,
+    list: &JobListRequest,
+    min_seq: i64,
+    now: i64,
+    format: Format,
+    sender: &tokio::sync::mpsc::Sender<std::io::Result<Frame<Bytes>>>,
+) -> Result<i64> {
+    let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK_BYTES * 2);
+    if format == Format::Csv {
+        write_csv_row(&mut buffer, CSV_COLUMNS.iter().map(|column| column.to_string()))?;
+    }
+    let mut client_gone = false;
+    let mut failure = None;
+    let rows = job_query::for_each_job(conn, list, min_seq, now, MAX_EXPORT_ROWS, |doc| {
+        match format {
+            Format::Ndjson => {
+                buffer.extend_from_slice(doc.as_bytes());
+                buffer.push(b'\n');
+            }
+            Format::Csv => match serde_json::from_str::<Job>(doc) {
+                Ok(job) => {
+                    if let Err(error) = write_csv_row(&mut buffer, csv_fields(&job)) {
+                        failure = Some(error);
+                        return false;
+                    }
+                }
+                Err(error) => {
+                    failure = Some(Error::internal(error));
+                    return false;
+                }
+            },
+        }
+        if buffer.len() >= CHUNK_BYTES {
+            let chunk = Bytes::from(std::mem::replace(&mut buffer, Vec::with_capacity(CHUNK_BYTES * 2)));
+            if sender.blocking_send(Ok(Frame::data(chunk))).is_err() {
+                client_gone = true;
+                return false;
+            }
+        }
+        true
+    })?;
+    if let Some(error) = failure {
+        return Err(error);
+    }
+    if !client_gone && !buffer.is_empty() {
+        let _ = sender.blocking_send(Ok(Frame::data(Bytes::from(buffer))));
+    }
+    Ok(rows)
+}
+
+fn write_csv_row(buffer: &mut Vec<u8>, fields: impl IntoIterator<Item = String>) -> Result<()> {
+    let mut writer = csv::WriterBuilder::new().from_writer(buffer);
+    writer.write_record(fields).map_err(Error::internal)?;
+    writer.flush().map_err(Error::internal)?;
+    Ok(())
+}
+
+fn csv_fields(job: &Job) -> Vec<String> {
+    let number = |value: Option<f64>| value.map(|number| number.to_string()).unwrap_or_default();
+    let activity = &job.client_activity;
+    vec![
+        job.id.clone(),
+        job.title.clone(),
+        job.description.clone(),
+        job.job_type.to_string(),
+        job.status.to_string(),
+        job.contractor_tier.to_string(),
+        job.posted_on.clone(),
+        job.category.name.clone(),
+        job.category.slug.clone(),
+        job.category.group.clone(),
+        job.category.group_slug.clone(),
+        number(job.budget.fixed_amount),
+        job.budget.currency.clone(),
+        job.buyer.payment_verified.to_string(),
+        job.buyer.country.clone(),
+        job.buyer.city.clone(),
+        job.buyer.timezone.clone(),
+        job.buyer.total_spent.to_string(),
+        job.buyer.total_assignments.to_string(),
+        job.buyer.total_jobs_with_hires.to_string(),
+        job.tags.join(";"),
+        job.url.clone(),
+        job.last_visited_at.clone().unwrap_or_default(),
+        job.duration_label.clone(),
+        job.engagement.clone(),
+        job.skills.join(";"),
+        number(job.hourly_budget.as_ref().and_then(|hourly| hourly.min)),
+        number(job.hourly_budget.as_ref().and_then(|hourly| hourly.max)),
+        activity.total_applicants.to_string(),
+        activity.total_hired.to_string(),
+        activity.total_invited_to_interview.to_string(),
+        activity.unanswered_invites.to_string(),
+        activity.invitations_sent.to_string(),
+        activity.last_buyer_activity.clone().unwrap_or_default(),
+        job.location.country.clone(),
+        job.location.city.clone(),
+        job.location.timezone.clone(),
+        job.is_private.to_string(),
+        job.privacy_reason.clone(),
+    ]
+}

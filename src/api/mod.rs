@@ -1,0 +1,345 @@
+//! Request handling: one pipeline for every request (request id, routing,
+//! authentication, limits, logging) and one module of handlers per area.
+//!
+//! Pipeline for keyed routes: failed-auth throttle → key lookup (memory
+//! only) → token bucket → monthly quota → handler → usage counted → rate
+//! limit and quota headers. Admin routes check the bearer token instead.
+
+pub mod admin;
+pub mod assets;
+pub mod export;
+pub mod jobs;
+pub mod openapi;
+pub mod public;
+pub mod webhooks;
+
+use crate::auth::limiter::Take;
+use crate::auth::{KeyEntry, Limits, keys};
+use crate::clock::format_rfc3339;
+use crate::error::{Error, Result};
+use crate::http::response::{Body, Data, Envelope};
+use crate::http::router::{self, NoRoute, Route};
+use crate::state::{AppState, MAX_PENDING_LOG_ROWS};
+use crate::store::usage::RequestLogRow;
+use bytes::Bytes;
+use http_body_util::BodyExt;
+use hyper::body::Incoming;
+use hyper::header::{HeaderName, HeaderValue};
+use hyper::{Request, Response, StatusCode};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Instant;
+
+/// What a request carries into its handler.
+pub struct Context {
+    pub state: AppState,
+    pub request_id: String,
+    pub remote: SocketAddr,
+    /// `last_updated` of the answer, fixed at the start of the request.
+    pub now_text: String,
+    pub now: i64,
+}
+
+/// The caller of a keyed route.
+pub struct Caller {
+    pub entry: Arc<KeyEntry>,
+    pub limits: Limits,
+}
+
+impl Caller {
+    /// The lowest seq the key's plan window lets it see.
+    pub fn min_seq(&self, now: i64) -> i64 {
+        match self.limits.retention_days {
+            Some(days) => crate::store::jobs::seq_floor(now - days.max(0) * 86_400),
+            None => i64::MIN,
+        }
+    }
+}
+
+/// A handler's answer plus how it counts.
+pub struct Handled {
+    pub response: Response<Body>,
+    /// Calls to count against the monthly quota (0: none).
+    pub calls: i64,
+}
+
+impl Handled {
+    pub fn counted(response: Response<Body>) -> Handled {
+        Handled { response, calls: 1 }
+    }
+}
+
+/// Handles one request from start to finish; never fails.
+pub async fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
+    let started = Instant::now();
+    let now = state.clock.now();
+    let context =
+        Context { request_id: new_request_id(), remote, now_text: format_rfc3339(now), now: now.timestamp(), state };
+    let method = request.method().to_string();
+    let routed = router::route(request.method(), request.uri().path());
+    let route_name = routed.as_ref().map(Route::name).unwrap_or("unmatched");
+    let (mut response, key_id) = match routed {
+        Ok(route) => dispatch(&context, route, request).await,
+        Err(NoRoute::NotFound) => {
+            let path = request.uri().path().chars().take(200).collect::<String>();
+            (error_response(&context, &Error::NotFound(format!("Not found: no route for {method} {path}"))), None)
+        }
+        Err(NoRoute::MethodNotAllowed(allowed)) => {
+            let mut response = error_response(&context, &Error::MethodNotAllowed);
+            response.headers_mut().insert(hyper::header::ALLOW, HeaderValue::from_static(allowed));
+            (response, None)
+        }
+    };
+    if let Ok(value) = HeaderValue::from_str(&context.request_id) {
+        response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+    }
+    let status = response.status().as_u16();
+    let latency = started.elapsed();
+    let state = &context.state;
+    state.metrics.observe_request(route_name, status, latency.as_secs_f64());
+    tracing::info!(
+        target: "upjobs::request",
+        request_id = %context.request_id,
+        method = %method,
+        route = route_name,
+        status,
+        latency_us = latency.as_micros() as u64,
+        key_id = key_id.as_deref().unwrap_or("-"),
+        "request"
+    );
+    if !matches!(route_name, "/livez" | "/readyz" | "/metrics") {
+        let mut log = state.request_log.lock().expect("request log lock");
+        if log.len() < MAX_PENDING_LOG_ROWS {
+            log.push(RequestLogRow {
+                time_millis: state.clock.now_millis(),
+                request_id: context.request_id.clone(),
+                key_id,
+                method,
+                route: route_name.to_string(),
+                status,
+                latency_us: latency.as_micros() as i64,
+            });
+        }
+    }
+    response
+}
+
+async fn dispatch(context: &Context, route: Route, request: Request<Incoming>) -> (Response<Body>, Option<String>) {
+    if route.is_keyed() {
+        return keyed(context, route, request).await;
+    }
+    if route.is_admin() {
+        if !admin_authorized(context, &request) {
+            return (error_response(context, &Error::AdminUnauthorized), None);
+        }
+        let response =
+            admin::handle(context, route, request).await.unwrap_or_else(|error| error_response(context, &error));
+        return (response, None);
+    }
+    let response = match route {
+        Route::Livez => Ok(envelope(context, Envelope::ok(Data::empty()).with_message("alive"))),
+        Route::Readyz => Ok(public::readyz(context)),
+        Route::OpenApi => Ok(openapi::serve(context, &request)),
+        Route::AdminPage => Ok(assets::serve(&request, "index.html")),
+        Route::AdminAsset(name) => Ok(assets::serve(&request, &name)),
+        other => Err(Error::internal(format!("route {} has no handler", other.name()))),
+    };
+    (response.unwrap_or_else(|error| error_response(context, &error)), None)
+}
+
+fn admin_authorized(context: &Context, request: &Request<Incoming>) -> bool {
+    let presented = request
+        .headers()
+        .get(hyper::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim);
+    match presented {
+        Some(token) if !token.is_empty() => keys::secret_matches(token, &context.state.admin_token_hash),
+        _ => false,
+    }
+}
+
+async fn keyed(context: &Context, route: Route, request: Request<Incoming>) -> (Response<Body>, Option<String>) {
+    let state = &context.state;
+    let address = context.remote.ip();
+    if let Err(error) = state.auth.check_failure_throttle(address) {
+        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        return (error_response(context, &error), None);
+    }
+    let header = request.headers().get("x-api-key").and_then(|value| value.to_str().ok());
+    let (entry, limits) = match state.auth.authenticate(header) {
+        Ok(found) => found,
+        Err(error) => {
+            state.auth.record_failure(address);
+            state.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
+            return (error_response(context, &error), None);
+        }
+    };
+    let key_id = Some(entry.id.clone());
+    let take = state.auth.take_token(&entry, &limits);
+    if !take.allowed {
+        state.auth.record_rate_limited(&entry);
+        state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        let error = Error::RateLimited {
+            message: "Rate limit exceeded. Upgrade your plan for higher limits.".into(),
+            retry_after: take.retry_after,
+        };
+        let mut response = error_response(context, &error);
+        add_limit_headers(context, &mut response, &entry, &limits, &take);
+        return (response, key_id);
+    }
+    // /health and /usage use the per-minute limit only ("cached responses
+    // don't count" extends to 304s, decided after the handler).
+    let uses_quota = !matches!(route, Route::Health | Route::Usage);
+    if uses_quota {
+        if let Err(error) = state.auth.check_quota(&entry, &limits) {
+            state.auth.record_quota_refused(&entry);
+            state.metrics.quota_refused.fetch_add(1, Ordering::Relaxed);
+            let mut response = error_response(context, &error);
+            add_limit_headers(context, &mut response, &entry, &limits, &take);
+            return (response, key_id);
+        }
+    }
+    let caller = Caller { entry, limits };
+    let handled = match route {
+        Route::Health => Ok(Handled {
+            response: envelope(context, Envelope::ok(Data::empty()).with_message("API is healthy")),
+            calls: 0,
+        }),
+        Route::Usage => public::usage(context, &caller).map(|response| Handled { response, calls: 0 }),
+        Route::Jobs => jobs::list(context, &caller, &request).await,
+        Route::Job(id) => jobs::one(context, &caller, &request, &id).await,
+        Route::Categories => jobs::categories(context, &caller, &request).await,
+        Route::JobsExport => export::export(context, &caller, &request).await,
+        other => webhooks::handle(context, &caller, other, request).await,
+    };
+    let Handled { mut response, calls } =
+        handled.unwrap_or_else(|error| Handled { response: error_response(context, &error), calls: 1 });
+    let counted = uses_quota && calls > 0 && response.status() != StatusCode::NOT_MODIFIED;
+    state.auth.record_call(&caller.entry, &caller.limits, calls.max(1), counted);
+    add_limit_headers(context, &mut response, &caller.entry, &caller.limits, &take);
+    (response, key_id)
+}
+
+/// `X-RateLimit-*`, the IETF draft's `RateLimit-Policy`/`RateLimit`, and
+/// `X-Quota-*` on every keyed answer.
+fn add_limit_headers(context: &Context, response: &mut Response<Body>, entry: &KeyEntry, limits: &Limits, take: &Take) {
+    let headers = response.headers_mut();
+    let mut set = |name: &'static str, value: String| {
+        if let Ok(value) = HeaderValue::from_str(&value) {
+            headers.insert(HeaderName::from_static(name), value);
+        }
+    };
+    let reset_at = context.now + take.seconds_to_full as i64;
+    set("x-ratelimit-limit", limits.rate_limit_per_min.to_string());
+    set("x-ratelimit-remaining", take.remaining.to_string());
+    set("x-ratelimit-reset", reset_at.to_string());
+    set("x-ratelimit-burst", limits.burst.to_string());
+    set("ratelimit-policy", format!("\"per-minute\";q={};w=60", limits.rate_limit_per_min));
+    set("ratelimit", format!("\"per-minute\";r={};t={}", take.remaining, take.seconds_to_full));
+    if !take.allowed {
+        set("retry-after", take.retry_after.to_string());
+    }
+    if let Some(quota) = limits.monthly_quota {
+        let usage = context.state.auth.month_usage(entry);
+        set("x-quota-limit", quota.to_string());
+        set("x-quota-remaining", (quota - usage.calls).max(0).to_string());
+    }
+}
+
+/// An envelope as a response, stamped with the request's time.
+pub fn envelope(context: &Context, envelope: Envelope) -> Response<Body> {
+    envelope.into_response(&context.now_text)
+}
+
+pub fn error_response(context: &Context, error: &Error) -> Response<Body> {
+    match error {
+        Error::Database(_) | Error::Internal(_) => {
+            tracing::error!(request_id = %context.request_id, %error, "request failed")
+        }
+        _ => {}
+    }
+    let mut response = Envelope::from_error(error).into_response(&context.now_text);
+    if let Error::RateLimited { retry_after, .. } = error {
+        if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
+            response.headers_mut().insert(hyper::header::RETRY_AFTER, value);
+        }
+    }
+    response
+}
+
+/// Reads a request body up to `limit` bytes (413 beyond).
+pub async fn read_body(request: Request<Incoming>, limit: usize) -> Result<Bytes> {
+    if let Some(length) = request
+        .headers()
+        .get(hyper::header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.parse::<usize>().ok())
+    {
+        if length > limit {
+            return Err(Error::PayloadTooLarge { limit });
+        }
+    }
+    let limited = http_body_util::Limited::new(request.into_body(), limit);
+    match limited.collect().await {
+        Ok(collected) => Ok(collected.to_bytes()),
+        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(Error::PayloadTooLarge { limit }),
+        Err(error) => Err(Error::bad_request(format!("could not read the request body: {error}"))),
+    }
+}
+
+/// Parses a JSON body into a value (400 with the parser's reason).
+pub async fn read_json(request: Request<Incoming>, limit: usize) -> Result<serde_json::Value> {
+    let body = read_body(request, limit).await?;
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Err(Error::bad_request("Invalid JSON body: the body is empty"));
+    }
+    serde_json::from_slice(&body).map_err(|error| Error::bad_request(format!("Invalid JSON body: {error}")))
+}
+
+fn new_request_id() -> String {
+    format!("req_{}", keys::random_base62(20))
+}
+
+/// An ETag over an envelope's content (not its time).
+pub fn etag_of(body_without_time: &[u8]) -> String {
+    format!("\"{:016x}\"", xxhash_rust::xxh3::xxh3_64(body_without_time))
+}
+
+/// Whether `If-None-Match` names `etag` (or `*`).
+pub fn not_modified(request: &Request<Incoming>, etag: &str) -> bool {
+    request
+        .headers()
+        .get_all(hyper::header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .map(|candidate| candidate.trim().trim_start_matches("W/"))
+        .any(|candidate| candidate == etag || candidate == "*")
+}
+
+/// Answers an envelope with an ETag, or 304 when the client has it.
+pub fn cacheable(context: &Context, request: &Request<Incoming>, envelope: Envelope) -> Response<Body> {
+    let mut body = Vec::with_capacity(4096);
+    envelope.write_without_time(&mut body);
+    let etag = etag_of(&body);
+    let mut response = if not_modified(request, &etag) {
+        let mut response = Response::new(crate::http::response::empty());
+        *response.status_mut() = StatusCode::NOT_MODIFIED;
+        response
+    } else {
+        Envelope::finish(&mut body, &context.now_text);
+        let mut response = Response::new(crate::http::response::full(body));
+        *response.status_mut() = envelope.status;
+        response.headers_mut().insert(hyper::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        response
+    };
+    let headers = response.headers_mut();
+    if let Ok(value) = HeaderValue::from_str(&etag) {
+        headers.insert(hyper::header::ETAG, value);
+    }
+    headers.insert(hyper::header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+    response
+}

@@ -1,0 +1,370 @@
+//! Who may call, how often, and how much: keys, plans, token buckets,
+//! monthly quotas and usage metering.
+//!
+//! Architecture Invariant: verifying a key never touches the database. The
+//! key table lives in memory (a map from SHA-256 to entry), rebuilt at start
+//! and reloaded whenever `settings.auth_version` moves (the CLI, another
+//! process, or this server's admin API changed a key or a plan). Counters
+//! are atomics in memory, flushed as deltas at least once a second.
+
+pub mod keys;
+pub mod limiter;
+
+use crate::clock::Clock;
+use crate::error::{Error, Result};
+use crate::store::keys::{KeyRow, PlanRow};
+use crate::store::usage::UsageDelta;
+use chrono::{Datelike, TimeZone, Utc};
+use dashmap::DashMap;
+use keys::KeyHash;
+use limiter::{Take, TokenBucket};
+use std::collections::HashMap;
+use std::net::IpAddr;
+use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, RwLock};
+
+/// Failed authentications one address may make at once, and per minute after.
+pub const AUTH_FAILURE_BURST: u64 = 60;
+pub const AUTH_FAILURES_PER_MINUTE: u64 = 60;
+
+/// A key's effective limits: its overrides over its plan's values.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Limits {
+    pub plan: String,
+    pub rate_limit_per_min: u64,
+    pub burst: u64,
+    pub monthly_quota: Option<i64>,
+    pub overage: bool,
+    pub overage_price_usd: f64,
+    /// None: all history.
+    pub retention_days: Option<i64>,
+    pub spending_cap_usd: Option<f64>,
+    pub webhooks: bool,
+}
+
+/// One key in memory: its row, its bucket and its counters.
+#[derive(Debug)]
+pub struct KeyEntry {
+    pub id: String,
+    row: RwLock<Arc<KeyRow>>,
+    bucket: TokenBucket,
+    /// The month (`year * 12 + month0`) the counters below belong to.
+    month: AtomicI64,
+    calls_this_month: AtomicI64,
+    overage_calls: AtomicI64,
+    last_used_at: AtomicI64,
+}
+
+impl KeyEntry {
+    pub fn row(&self) -> Arc<KeyRow> {
+        self.row.read().expect("key row lock").clone()
+    }
+}
+
+/// A counted snapshot of a key's month.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct MonthUsage {
+    pub calls: i64,
+    pub overage_calls: i64,
+}
+
+pub struct Auth {
+    clock: Clock,
+    by_hash: DashMap<KeyHash, Arc<KeyEntry>>,
+    by_id: DashMap<String, Arc<KeyEntry>>,
+    plans: RwLock<HashMap<String, PlanRow>>,
+    /// Usage not yet written, by (key id, day).
+    pending: Mutex<HashMap<(String, String), UsageDelta>>,
+    failures: DashMap<IpAddr, TokenBucket>,
+    /// The `settings.auth_version` the loaded state reflects.
+    pub loaded_version: AtomicI64,
+}
+
+fn month_index(instant: chrono::DateTime<Utc>) -> i64 {
+    instant.year() as i64 * 12 + instant.month0() as i64
+}
+
+/// The first instant of the month after `instant`'s.
+pub fn next_month_start(instant: chrono::DateTime<Utc>) -> chrono::DateTime<Utc> {
+    let (year, month) =
+        if instant.month() == 12 { (instant.year() + 1, 1) } else { (instant.year(), instant.month() + 1) };
+    Utc.with_ymd_and_hms(year, month, 1, 0, 0, 0).single().unwrap_or(instant)
+}
+
+impl Auth {
+    pub fn new(clock: Clock) -> Auth {
+        Auth {
+            clock,
+            by_hash: DashMap::new(),
+            by_id: DashMap::new(),
+            plans: RwLock::new(HashMap::new()),
+            pending: Mutex::new(HashMap::new()),
+            failures: DashMap::new(),
+            loaded_version: AtomicI64::new(-1),
+        }
+    }
+
+    pub fn clock(&self) -> &Clock {
+        &self.clock
+    }
+
+    /// Replaces keys and plans with what the database holds, keeping the
+    /// buckets and counters of keys that remain.
+    pub fn load(&self, rows: Vec<KeyRow>, plans: Vec<PlanRow>) {
+        *self.plans.write().expect("plans lock") = plans.into_iter().map(|plan| (plan.name.clone(), plan)).collect();
+        let now = self.clock.now();
+        let mut seen = std::collections::HashSet::new();
+        for row in rows {
+            seen.insert(row.id.clone());
+            if let Some(entry) = self.by_id.get(&row.id) {
+                *entry.row.write().expect("key row lock") = Arc::new(row);
+                continue;
+            }
+            let capacity = self.limits_for(&row).map(|limits| limits.burst).unwrap_or(1);
+            let entry = Arc::new(KeyEntry {
+                id: row.id.clone(),
+                bucket: TokenBucket::new(capacity, now.timestamp_millis()),
+                month: AtomicI64::new(month_index(now)),
+                calls_this_month: AtomicI64::new(0),
+                overage_calls: AtomicI64::new(0),
+                last_used_at: AtomicI64::new(row.last_used_at.unwrap_or(0)),
+                row: RwLock::new(Arc::new(row.clone())),
+            });
+            self.by_hash.insert(row.key_hash, entry.clone());
+            self.by_id.insert(row.id.clone(), entry);
+        }
+        self.by_id.retain(|id, _| seen.contains(id));
+        self.by_hash.retain(|_, entry| seen.contains(&entry.id));
+    }
+
+    /// Sets this month's counters from the database (at start).
+    pub fn load_month_counts(&self, counts: Vec<(String, i64, i64)>) {
+        for (id, calls, overage) in counts {
+            if let Some(entry) = self.by_id.get(&id) {
+                entry.calls_this_month.store(calls, Ordering::Relaxed);
+                entry.overage_calls.store(overage, Ordering::Relaxed);
+            }
+        }
+    }
+
+    pub fn plans(&self) -> Vec<PlanRow> {
+        let mut plans: Vec<PlanRow> = self.plans.read().expect("plans lock").values().cloned().collect();
+        plans.sort_by_key(|plan| plan.rate_limit_per_min);
+        plans
+    }
+
+    pub fn plan(&self, name: &str) -> Option<PlanRow> {
+        self.plans.read().expect("plans lock").get(name).cloned()
+    }
+
+    pub fn entry_by_id(&self, id: &str) -> Option<Arc<KeyEntry>> {
+        self.by_id.get(id).map(|entry| entry.clone())
+    }
+
+    pub fn key_count(&self) -> usize {
+        self.by_id.len()
+    }
+
+    /// The effective limits of a key row, or None when its plan is unknown.
+    pub fn limits_for(&self, row: &KeyRow) -> Option<Limits> {
+        let plans = self.plans.read().expect("plans lock");
+        let plan = plans.get(&row.plan)?;
+        let overrides = &row.overrides;
+        Some(Limits {
+            plan: plan.name.clone(),
+            rate_limit_per_min: overrides.rate_limit_per_min.unwrap_or(plan.rate_limit_per_min).max(0) as u64,
+            burst: overrides.burst.unwrap_or(plan.burst).max(1) as u64,
+            monthly_quota: overrides.monthly_quota.or(plan.monthly_quota),
+            overage: plan.overage,
+            overage_price_usd: plan.overage_price_usd,
+            retention_days: overrides.retention_days.or(plan.retention_days),
+            spending_cap_usd: overrides.spending_cap_usd,
+            webhooks: plan.webhooks,
+        })
+    }
+
+    /// Whether `address` has failed authentication too often; checked before
+    /// any key is looked at.
+    pub fn check_failure_throttle(&self, address: IpAddr) -> Result<()> {
+        let now = self.clock.now_millis();
+        if let Some(bucket) = self.failures.get(&address) {
+            if !bucket.peek(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, now) {
+                let retry_after = (60 / AUTH_FAILURES_PER_MINUTE).max(1);
+                return Err(Error::RateLimited {
+                    message: format!(
+                        "Rate limit exceeded. Too many failed authentication attempts from this address; retry in {retry_after} s."
+                    ),
+                    retry_after,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    pub fn record_failure(&self, address: IpAddr) {
+        let now = self.clock.now_millis();
+        let bucket = self.failures.entry(address).or_insert_with(|| TokenBucket::new(AUTH_FAILURE_BURST, now));
+        bucket.take(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, now);
+    }
+
+    /// The key presented in `header`, if it is known, active and unexpired.
+    pub fn authenticate(&self, header: Option<&str>) -> Result<(Arc<KeyEntry>, Limits)> {
+        let invalid = || Error::Unauthorized("Invalid or missing X-API-KEY header".into());
+        let presented = header.map(str::trim).filter(|text| keys::looks_like_key(text)).ok_or_else(invalid)?;
+        let entry = self.by_hash.get(&keys::hash_secret(presented)).map(|entry| entry.clone()).ok_or_else(invalid)?;
+        let row = entry.row();
+        if row.revoked_at.is_some() {
+            return Err(invalid());
+        }
+        if let Some(expires_at) = row.expires_at {
+            if expires_at <= self.clock.now_unix() {
+                return Err(Error::Unauthorized(format!(
+                    "API key expired on {}. Ask for a new key or an extension.",
+                    crate::clock::format_unix(expires_at)
+                )));
+            }
+        }
+        let limits = self.limits_for(&row).ok_or_else(invalid)?;
+        Ok((entry, limits))
+    }
+
+    /// Takes a token from the key's bucket.
+    pub fn take_token(&self, entry: &KeyEntry, limits: &Limits) -> Take {
+        entry.bucket.take(limits.burst, limits.rate_limit_per_min, self.clock.now_millis())
+    }
+
+    /// This month's counts, starting the month afresh if it has turned.
+    pub fn month_usage(&self, entry: &KeyEntry) -> MonthUsage {
+        self.roll_month(entry);
+        MonthUsage {
+            calls: entry.calls_this_month.load(Ordering::Relaxed),
+            overage_calls: entry.overage_calls.load(Ordering::Relaxed),
+        }
+    }
+
+    fn roll_month(&self, entry: &KeyEntry) {
+        let current = month_index(self.clock.now());
+        let stored = entry.month.load(Ordering::Relaxed);
+        if stored != current
+            && entry.month.compare_exchange(stored, current, Ordering::AcqRel, Ordering::Relaxed).is_ok()
+        {
+            entry.calls_this_month.store(0, Ordering::Relaxed);
+            entry.overage_calls.store(0, Ordering::Relaxed);
+        }
+    }
+
+    /// Refuses a call that the monthly quota or spending cap does not allow.
+    pub fn check_quota(&self, entry: &KeyEntry, limits: &Limits) -> Result<()> {
+        let Some(quota) = limits.monthly_quota else { return Ok(()) };
+        let usage = self.month_usage(entry);
+        if usage.calls < quota {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let resets = next_month_start(now);
+        let retry_after = (resets - now).num_seconds().max(1) as u64;
+        if !limits.overage {
+            return Err(Error::RateLimited {
+                message: format!(
+                    "Monthly quota of {quota} calls exceeded. Upgrade your plan or wait until the quota resets at {}.",
+                    crate::clock::format_rfc3339(resets)
+                ),
+                retry_after,
+            });
+        }
+        if let Some(cap) = limits.spending_cap_usd {
+            let next_cost = (usage.overage_calls + 1) as f64 * limits.overage_price_usd;
+            if next_cost > cap + 1e-9 {
+                return Err(Error::RateLimited {
+                    message: format!(
+                        "Monthly quota of {quota} calls exceeded and the spending cap of ${cap:.2} is reached; overage calls are refused until {}. Raise the cap or upgrade your plan.",
+                        crate::clock::format_rfc3339(resets)
+                    ),
+                    retry_after,
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// Counts `calls` answered calls against the month (export counts one
+    /// per started 100 rows); `counted` false for calls that only use the
+    /// per-minute limit (/health, /usage, 304s).
+    pub fn record_call(&self, entry: &KeyEntry, limits: &Limits, calls: i64, counted: bool) {
+        let now = self.clock.now();
+        entry.last_used_at.store(now.timestamp(), Ordering::Relaxed);
+        let mut overage = 0;
+        if counted {
+            self.roll_month(entry);
+            let total = entry.calls_this_month.fetch_add(calls, Ordering::Relaxed) + calls;
+            if let Some(quota) = limits.monthly_quota {
+                overage = calls.min(total - quota).max(0);
+                if overage > 0 {
+                    entry.overage_calls.fetch_add(overage, Ordering::Relaxed);
+                }
+            }
+        }
+        self.add_pending(&entry.id, now, |delta| {
+            delta.requests += 1;
+            if counted {
+                delta.counted += calls;
+                delta.overage += overage;
+            }
+            delta.last_used_at = Some(now.timestamp());
+        });
+    }
+
+    pub fn record_rate_limited(&self, entry: &KeyEntry) {
+        self.add_pending(&entry.id, self.clock.now(), |delta| delta.rate_limited += 1);
+    }
+
+    pub fn record_quota_refused(&self, entry: &KeyEntry) {
+        self.add_pending(&entry.id, self.clock.now(), |delta| delta.quota_refused += 1);
+    }
+
+    fn add_pending(&self, key_id: &str, now: chrono::DateTime<Utc>, change: impl FnOnce(&mut UsageDelta)) {
+        let day = now.format("%Y-%m-%d").to_string();
+        let mut pending = self.pending.lock().expect("pending usage lock");
+        let delta = pending.entry((key_id.to_string(), day.clone())).or_insert_with(|| UsageDelta {
+            key_id: key_id.to_string(),
+            day,
+            ..UsageDelta::default()
+        });
+        change(delta);
+    }
+
+    /// Takes the usage not yet written (the flusher writes it).
+    pub fn drain_pending(&self) -> Vec<UsageDelta> {
+        let mut pending = self.pending.lock().expect("pending usage lock");
+        pending.drain().map(|(_, delta)| delta).collect()
+    }
+
+    /// Puts back usage whose write failed, so it is not lost.
+    pub fn restore_pending(&self, deltas: Vec<UsageDelta>) {
+        let mut pending = self.pending.lock().expect("pending usage lock");
+        for delta in deltas {
+            let slot = pending.entry((delta.key_id.clone(), delta.day.clone())).or_insert_with(|| UsageDelta {
+                key_id: delta.key_id.clone(),
+                day: delta.day.clone(),
+                ..UsageDelta::default()
+            });
+            slot.requests += delta.requests;
+            slot.counted += delta.counted;
+            slot.overage += delta.overage;
+            slot.rate_limited += delta.rate_limited;
+            slot.quota_refused += delta.quota_refused;
+            slot.last_used_at = slot.last_used_at.max(delta.last_used_at);
+        }
+    }
+
+    /// Forgets failure buckets that have refilled, to bound memory.
+    pub fn forget_idle_failures(&self) {
+        let now = self.clock.now_millis();
+        self.failures.retain(|_, bucket| !bucket.is_full(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, now));
+    }
+
+    pub fn last_used_at(&self, entry: &KeyEntry) -> Option<i64> {
+        let value = entry.last_used_at.load(Ordering::Relaxed);
+        (value > 0).then_some(value)
+    }
+}

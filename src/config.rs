@@ -1,0 +1,126 @@
+//! `upjobs serve` settings: every flag, its default, and its environment
+//! variable (`UPJOBS_<FLAG>`), in one place.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Pretty,
+    Json,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ServeConfig {
+    /// The database file (created if missing).
+    #[arg(long, env = "UPJOBS_DB", default_value = "./upjobs.db")]
+    pub db: PathBuf,
+    /// Address to listen on (port 0 picks a free port and prints it).
+    #[arg(long, env = "UPJOBS_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// If the store is empty: 5,000 synthetic jobs, one key per plan, printed.
+    #[arg(long, env = "UPJOBS_DEMO")]
+    pub demo: bool,
+    /// The admin token itself (prefer --admin-token-file; never logged).
+    #[arg(long, env = "UPJOBS_ADMIN_TOKEN", hide_env_values = true)]
+    pub admin_token: Option<String>,
+    /// A file whose first line is the admin token.
+    #[arg(long, env = "UPJOBS_ADMIN_TOKEN_FILE")]
+    pub admin_token_file: Option<PathBuf>,
+    /// PEM certificate chain for HTTPS (with --tls-key).
+    #[arg(long, env = "UPJOBS_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<PathBuf>,
+    /// PEM private key for HTTPS (with --tls-cert).
+    #[arg(long, env = "UPJOBS_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<PathBuf>,
+    /// A folder watched for *.ndjson / *.json files to ingest.
+    #[arg(long, env = "UPJOBS_INBOX")]
+    pub inbox: Option<PathBuf>,
+    /// An HTTP(S) URL polled for jobs (repeatable).
+    #[arg(long = "feed", env = "UPJOBS_FEED", value_delimiter = ',')]
+    pub feeds: Vec<String>,
+    /// How often feeds are polled, in seconds.
+    #[arg(long, env = "UPJOBS_FEED_INTERVAL", default_value_t = 300)]
+    pub feed_interval: u64,
+    /// Log format.
+    #[arg(long, env = "UPJOBS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
+    pub log_format: LogFormat,
+    /// Spam score at or above which a job is hidden.
+    #[arg(long, env = "UPJOBS_SPAM_THRESHOLD", default_value_t = crate::ingest::spam::DEFAULT_SPAM_THRESHOLD)]
+    pub spam_threshold: f64,
+    /// Webhook retry delays, comma-separated (`5s,5m,30m,2h,5h,10h,10h`).
+    #[arg(long, env = "UPJOBS_WEBHOOK_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h,10h")]
+    pub webhook_retry_schedule: String,
+    /// Allow webhook targets on loopback and private networks (air-gapped installs).
+    #[arg(long, env = "UPJOBS_WEBHOOK_ALLOW_PRIVATE")]
+    pub webhook_allow_private: bool,
+    /// Disable an endpoint after every message failed for this many days.
+    #[arg(long, env = "UPJOBS_WEBHOOK_DISABLE_AFTER_DAYS", default_value_t = 5)]
+    pub webhook_disable_after_days: u64,
+    /// Never keep jobs older than this many days, whatever the keys allow.
+    #[arg(long, env = "UPJOBS_MAX_RETENTION_DAYS")]
+    pub max_retention_days: Option<i64>,
+    /// Seconds between retention prunes.
+    #[arg(long, env = "UPJOBS_PRUNE_INTERVAL", default_value_t = 3600)]
+    pub prune_interval: u64,
+    /// Days of request log and webhook attempts to keep.
+    #[arg(long, env = "UPJOBS_LOG_RETENTION_DAYS", default_value_t = 30)]
+    pub log_retention_days: i64,
+    /// Most connections served at once; more wait in the kernel's backlog.
+    #[arg(long, env = "UPJOBS_MAX_CONNECTIONS", default_value_t = 4096)]
+    pub max_connections: usize,
+    /// Largest ingest body (`POST /admin/api/jobs`), bytes.
+    #[arg(long, env = "UPJOBS_MAX_INGEST_BYTES", default_value_t = 64 * 1024 * 1024)]
+    pub max_ingest_bytes: usize,
+    /// Seconds a client has to send its request headers.
+    #[arg(long, env = "UPJOBS_HEADER_READ_TIMEOUT", default_value_t = 10)]
+    pub header_read_timeout: u64,
+    /// Seconds a request may take before it is answered 503 (exports excepted).
+    #[arg(long, env = "UPJOBS_REQUEST_TIMEOUT", default_value_t = 30)]
+    pub request_timeout: u64,
+    /// Serve /metrics on this separate address without a token.
+    #[arg(long, env = "UPJOBS_METRICS_LISTEN")]
+    pub metrics_listen: Option<SocketAddr>,
+}
+
+impl ServeConfig {
+    /// Settings for tests and tools: defaults, with the given database.
+    pub fn for_database(db: PathBuf) -> ServeConfig {
+        use clap::Parser;
+        #[derive(clap::Parser)]
+        struct Wrapper {
+            #[command(flatten)]
+            config: ServeConfig,
+        }
+        let mut config = Wrapper::parse_from(["upjobs"]).config;
+        config.db = db;
+        config
+    }
+
+    pub fn retry_schedule(&self) -> Result<Vec<Duration>, String> {
+        parse_schedule(&self.webhook_retry_schedule)
+    }
+}
+
+/// Parses `5s,5m,30m,2h` into durations.
+pub fn parse_schedule(text: &str) -> Result<Vec<Duration>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|item| !item.is_empty())
+        .map(|item| {
+            let split = item.find(|character: char| !character.is_ascii_digit()).unwrap_or(item.len());
+            let (number, unit) = item.split_at(split);
+            let number: u64 = number.parse().map_err(|_| format!("bad delay '{item}'"))?;
+            let seconds = match unit {
+                "ms" => return Ok(Duration::from_millis(number)),
+                "s" | "" => number,
+                "m" => number * 60,
+                "h" => number * 3_600,
+                "d" => number * 86_400,
+                _ => return Err(format!("bad unit in '{item}' (use ms, s, m, h or d)")),
+            };
+            Ok(Duration::from_secs(seconds))
+        })
+        .collect()
+}

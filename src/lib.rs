@@ -1,0 +1,270 @@
+//! # upjobs
+//!
+//! A self-hosted "Upwork Jobs API" in one binary: job postings in SQLite
+//! with FTS5, served over a REST API to API-key holders with per-plan rate
+//! limits, quotas and usage metering, plus an embedded admin page.
+//!
+//! # Layout
+//! - `config`: every `serve` flag and its environment variable.
+//! - `http/`: hyper server, router table, response envelope. Only `http/`
+//!   and `api/` know hyper.
+//! - `api/`: the request pipeline and one module of handlers per area.
+//! - `auth/`: keys, plans, token buckets, quotas, usage counters (memory).
+//! - `query/`: `/jobs` parameters and the `q` full-text syntax (no SQL).
+//! - `store/`: all SQL: the writer thread, the reader pool, migrations.
+//! - `ingest/`: validation, spam scoring, duplicate detection, sources.
+//! - `retention`: pruning. `tls`: HTTPS. `metrics`: Prometheus text.
+//! - `jobs_gen`, `taxonomy`, `countries`: the synthetic data generator and
+//!   the reference tables it and the validator share.
+//!
+//! `serve(listener, state, tls, shutdown)` takes an already-bound listener,
+//! so tests bind port 0 and pass a future that resolves to stop.
+
+#![forbid(unsafe_code)]
+
+pub mod api;
+pub mod auth;
+pub mod clock;
+pub mod config;
+pub mod countries;
+pub mod demo;
+pub mod error;
+pub mod http;
+pub mod ingest;
+pub mod jobs_gen;
+pub mod metrics;
+pub mod model;
+pub mod outbound;
+pub mod query;
+pub mod retention;
+pub mod state;
+pub mod store;
+pub mod taxonomy;
+pub mod tls;
+
+use crate::auth::Auth;
+use crate::auth::keys::{self, KeyHash};
+use crate::clock::Clock;
+use crate::config::ServeConfig;
+use crate::error::{Error, Result};
+use crate::state::AppState;
+use crate::store::{Store, keys as key_rows, usage as usage_rows};
+use std::future::Future;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+use std::time::Duration;
+
+/// What `build` learned that the operator must be told once.
+#[derive(Debug, Default)]
+pub struct Startup {
+    /// A newly generated admin token (only its hash was stored).
+    pub generated_admin_token: Option<String>,
+    /// Demo keys created on this start: (plan, key).
+    pub demo_keys: Vec<(String, String)>,
+    pub demo_jobs: u64,
+}
+
+/// Opens the store, loads keys and counters, resolves the admin token and
+/// (with `--demo`) fills an empty store.
+pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
+    let webhook_wakeup = Arc::new(tokio::sync::Notify::new());
+    let wakeup = webhook_wakeup.clone();
+    let hooks: Vec<store::writer::CommitHook> = vec![Box::new(move |events| {
+        if events.outbox_written || !events.new_visible_jobs.is_empty() {
+            wakeup.notify_one();
+        }
+    })];
+    let store = Store::open(&config.db, hooks)?;
+    let mut startup = Startup::default();
+    let admin_token_hash = resolve_admin_token(&config, &store, &mut startup)?;
+    if config.demo {
+        demo::fill_if_empty(&store, &clock, &mut startup)?;
+    }
+    let auth = Arc::new(Auth::new(clock.clone()));
+    load_auth_blocking(&store, &auth)?;
+    let month = clock.now().format("%Y-%m").to_string();
+    auth.load_month_counts(store.readers.read_blocking(|conn| usage_rows::monthly_counts(conn, &month))?);
+    let state = AppState {
+        config: Arc::new(config),
+        store,
+        auth,
+        clock,
+        admin_token_hash: Arc::new(admin_token_hash),
+        draining: Default::default(),
+        request_log: Default::default(),
+        metrics: Default::default(),
+        webhook_wakeup,
+        sources: Default::default(),
+    };
+    Ok((state, startup))
+}
+
+fn resolve_admin_token(config: &ServeConfig, store: &Store, startup: &mut Startup) -> Result<KeyHash> {
+    if let Some(token) = config.admin_token.as_deref().map(str::trim).filter(|token| !token.is_empty()) {
+        return Ok(keys::hash_secret(token));
+    }
+    if let Some(path) = &config.admin_token_file {
+        let text = std::fs::read_to_string(path)
+            .map_err(|error| Error::internal(format!("cannot read --admin-token-file {}: {error}", path.display())))?;
+        let token = text.lines().next().unwrap_or("").trim().to_string();
+        if token.is_empty() {
+            return Err(Error::internal(format!("--admin-token-file {} is empty", path.display())));
+        }
+        return Ok(keys::hash_secret(&token));
+    }
+    let stored = store.readers.read_blocking(|conn| key_rows::setting(conn, "admin_token_sha256"))?;
+    if let Some(hash) = stored.and_then(|hex| decode_hex32(&hex)) {
+        return Ok(hash);
+    }
+    let token = format!("upjadm_{}", keys::random_base62(40));
+    let hash = keys::hash_secret(&token);
+    let hex: String = hash.iter().map(|byte| format!("{byte:02x}")).collect();
+    store.writer.call_blocking(move |writer| key_rows::set_setting(&writer.conn, "admin_token_sha256", &hex))?;
+    startup.generated_admin_token = Some(token);
+    Ok(hash)
+}
+
+fn decode_hex32(text: &str) -> Option<KeyHash> {
+    let mut hash = [0u8; 32];
+    if text.len() != 64 {
+        return None;
+    }
+    for (index, slot) in hash.iter_mut().enumerate() {
+        *slot = u8::from_str_radix(text.get(index * 2..index * 2 + 2)?, 16).ok()?;
+    }
+    Some(hash)
+}
+
+fn load_auth_blocking(store: &Store, auth: &Auth) -> Result<()> {
+    let (version, rows, plans) = store.readers.read_blocking(|conn| {
+        let version: i64 = key_rows::setting(conn, "auth_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+        Ok((version, key_rows::all_keys(conn)?, key_rows::plans(conn)?))
+    })?;
+    auth.load(rows, plans);
+    auth.loaded_version.store(version, Ordering::SeqCst);
+    Ok(())
+}
+
+/// Reloads keys and plans from the database (after a change by the admin
+/// API, or when another process bumped `auth_version`).
+pub async fn reload_auth(state: &AppState) -> Result<()> {
+    let (version, rows, plans) = state
+        .store
+        .readers
+        .read(|conn| {
+            let version: i64 = key_rows::setting(conn, "auth_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
+            Ok((version, key_rows::all_keys(conn)?, key_rows::plans(conn)?))
+        })
+        .await?;
+    state.auth.load(rows, plans);
+    state.auth.loaded_version.store(version, Ordering::SeqCst);
+    Ok(())
+}
+
+/// Writes pending usage counters and request-log rows (one writer task).
+pub async fn flush_once(state: &AppState) {
+    let deltas = state.auth.drain_pending();
+    let log_rows = std::mem::take(&mut *state.request_log.lock().expect("request log lock"));
+    if deltas.is_empty() && log_rows.is_empty() {
+        return;
+    }
+    let kept = deltas.clone();
+    let written = state
+        .store
+        .writer
+        .call(move |writer| {
+            usage_rows::apply_deltas(&writer.conn, &deltas)?;
+            usage_rows::insert_request_log(&writer.conn, &log_rows)
+        })
+        .await;
+    if let Err(error) = written {
+        tracing::error!(%error, "could not write usage counters; keeping them for the next flush");
+        state.auth.restore_pending(kept);
+    }
+}
+
+/// Runs the server until `shutdown` resolves: background tasks, the HTTP
+/// listener, then the final flush and WAL checkpoint.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    tls: Option<tls::TlsAcceptor>,
+    shutdown: impl Future<Output = ()>,
+) -> Result<()> {
+    let (stop_background, _) = tokio::sync::watch::channel(false);
+    let background = vec![
+        tokio::spawn(flusher(state.clone(), stop_background.subscribe())),
+        tokio::spawn(auth_watcher(state.clone(), stop_background.subscribe())),
+        tokio::spawn(pruner(state.clone(), stop_background.subscribe())),
+    ];
+    http::serve(listener, state.clone(), tls, shutdown).await;
+    let _ = stop_background.send(true);
+    for task in background {
+        let _ = task.await;
+    }
+    flush_once(&state).await;
+    // Fold the WAL into the database file so a clean stop leaves one file.
+    let path = state.store.path.clone();
+    tokio::task::spawn_blocking(move || -> Result<()> {
+        let conn = store::open_read_write(&path)?;
+        conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+        Ok(())
+    })
+    .await
+    .map_err(Error::internal)??;
+    Ok(())
+}
+
+async fn sleep_or_stop(duration: Duration, stop: &mut tokio::sync::watch::Receiver<bool>) -> bool {
+    tokio::select! {
+        () = tokio::time::sleep(duration) => false,
+        _ = stop.changed() => true,
+    }
+}
+
+/// Writes counters and request-log rows every second.
+async fn flusher(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if sleep_or_stop(Duration::from_secs(1), &mut stop).await {
+            return;
+        }
+        flush_once(&state).await;
+        state.auth.forget_idle_failures();
+    }
+}
+
+/// Picks up key and plan changes made by other processes (the CLI) within
+/// a second.
+async fn auth_watcher(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        if sleep_or_stop(Duration::from_millis(500), &mut stop).await {
+            return;
+        }
+        let version = state
+            .store
+            .readers
+            .read(|conn| Ok(key_rows::setting(conn, "auth_version")?.and_then(|v| v.parse::<i64>().ok())))
+            .await;
+        if let Ok(Some(version)) = version {
+            if version != state.auth.loaded_version.load(Ordering::SeqCst) {
+                if let Err(error) = reload_auth(&state).await {
+                    tracing::error!(%error, "could not reload keys");
+                }
+            }
+        }
+    }
+}
+
+/// Runs retention pruning every `--prune-interval` seconds.
+async fn pruner(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    let interval = Duration::from_secs(state.config.prune_interval.max(1));
+    loop {
+        if sleep_or_stop(interval, &mut stop).await {
+            return;
+        }
+        match retention::prune(&state.store, &state.config, state.clock.now_unix()).await {
+            Ok(report) => tracing::info!(?report, "retention prune"),
+            Err(error) => tracing::error!(%error, "retention prune failed"),
+        }
+    }
+}

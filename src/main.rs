@@ -1,0 +1,598 @@
+//! The `upjobs` command line: a thin layer over the library.
+
+use anyhow::{Context as _, Result, bail};
+use clap::{Parser, Subcommand};
+use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+use upjobs::api::admin::{KeyChanges, new_key_row};
+use upjobs::clock::{Clock, format_unix, parse_time_or_date};
+use upjobs::config::{LogFormat, ServeConfig};
+use upjobs::ingest::{self, IngestOptions, IngestReport, Prepared};
+use upjobs::store::{self, Store, keys as key_rows};
+
+#[derive(Parser)]
+#[command(name = "upjobs", version, about = "A self-hosted Upwork jobs API in one binary")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(clap::Args, Clone)]
+struct DbArg {
+    /// The database file.
+    #[arg(long, env = "UPJOBS_DB", default_value = "./upjobs.db")]
+    db: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the API and the admin page.
+    Serve(Box<ServeConfig>),
+    /// Ingest jobs from NDJSON or JSON-array files ('-' reads stdin).
+    Import {
+        #[command(flatten)]
+        db: DbArg,
+        /// Files to read; '-' is standard input.
+        #[arg(required = true)]
+        files: Vec<PathBuf>,
+        /// Spam score at or above which a job is hidden.
+        #[arg(long, env = "UPJOBS_SPAM_THRESHOLD", default_value_t = upjobs::ingest::spam::DEFAULT_SPAM_THRESHOLD)]
+        spam_threshold: f64,
+    },
+    /// Manage API keys.
+    Keys {
+        #[command(flatten)]
+        db: DbArg,
+        #[command(subcommand)]
+        action: KeysAction,
+    },
+    /// Print synthetic jobs as NDJSON on stdout.
+    Gen {
+        /// How many jobs.
+        #[arg(long, default_value_t = 1000)]
+        count: usize,
+        /// Random seed: the same seed gives the same jobs.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Spread posting times over this many days before now.
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        /// The "now" the jobs are anchored to (RFC 3339; default: this hour).
+        #[arg(long)]
+        now: Option<String>,
+    },
+    /// Run retention pruning once.
+    Prune {
+        #[command(flatten)]
+        db: DbArg,
+        /// Never keep jobs older than this many days.
+        #[arg(long, env = "UPJOBS_MAX_RETENTION_DAYS")]
+        max_retention_days: Option<i64>,
+        /// Days of request log to keep.
+        #[arg(long, env = "UPJOBS_LOG_RETENTION_DAYS", default_value_t = 30)]
+        log_retention_days: i64,
+    },
+    /// Write a consistent copy of the database (safe while serving).
+    Backup {
+        #[command(flatten)]
+        db: DbArg,
+        /// The new file to write.
+        dest: PathBuf,
+    },
+    /// Check integrity, print the schema version and counts.
+    Check {
+        #[command(flatten)]
+        db: DbArg,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeysAction {
+    /// Create a key and print it (shown only this once).
+    Create {
+        #[arg(long)]
+        plan: String,
+        #[arg(long)]
+        name: String,
+        #[command(flatten)]
+        options: KeyOptions,
+        /// Print the key record as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List keys (never the keys themselves).
+    List {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Revoke a key: refused from the next request on.
+    Revoke { id: String },
+    /// Change a key's plan, name, expiry or overrides ('none' clears one).
+    Update {
+        id: String,
+        #[arg(long)]
+        plan: Option<String>,
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        options: KeyOptions,
+    },
+}
+
+#[derive(clap::Args, Default)]
+struct KeyOptions {
+    #[arg(long)]
+    email: Option<String>,
+    /// Expiry: RFC 3339 time or YYYY-MM-DD ('none' clears).
+    #[arg(long)]
+    expires: Option<String>,
+    #[arg(long)]
+    rate_limit_per_min: Option<String>,
+    #[arg(long)]
+    burst: Option<String>,
+    #[arg(long)]
+    monthly_quota: Option<String>,
+    #[arg(long)]
+    retention_days: Option<String>,
+    #[arg(long)]
+    spending_cap_usd: Option<String>,
+}
+
+fn main() {
+    let cli = Cli::parse();
+    let outcome = match cli.command {
+        Command::Serve(config) => serve(*config),
+        Command::Import { db, files, spam_threshold } => {
+            init_logging(LogFormat::Pretty, "warn");
+            import(&db.db, &files, spam_threshold)
+        }
+        Command::Keys { db, action } => {
+            init_logging(LogFormat::Pretty, "warn");
+            keys(&db.db, action)
+        }
+        Command::Gen { count, seed, days, now } => gen_jobs(count, seed, days, now),
+        Command::Prune { db, max_retention_days, log_retention_days } => {
+            init_logging(LogFormat::Pretty, "warn");
+            prune(&db.db, max_retention_days, log_retention_days)
+        }
+        Command::Backup { db, dest } => {
+            init_logging(LogFormat::Pretty, "warn");
+            backup(&db.db, &dest)
+        }
+        Command::Check { db } => {
+            init_logging(LogFormat::Pretty, "warn");
+            check(&db.db)
+        }
+    };
+    if let Err(error) = outcome {
+        eprintln!("error: {error:#}");
+        std::process::exit(1);
+    }
+}
+
+fn init_logging(format: LogFormat, default_level: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Json => builder.json().init(),
+        LogFormat::Pretty => builder.init(),
+    }
+}
+
+fn open_store(db: &Path) -> Result<Store> {
+    Store::open(db, Vec::new()).with_context(|| format!("opening {}", db.display()))
+}
+
+fn serve(config: ServeConfig) -> Result<()> {
+    init_logging(config.log_format, "info");
+    let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
+    runtime.block_on(async move {
+        let listen = config.listen;
+        let listener = tokio::net::TcpListener::bind(listen).await.map_err(|error| match error.kind() {
+            std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
+                "another program is using {listen}; stop it or choose another address with --listen (or UPJOBS_LISTEN)"
+            ),
+            std::io::ErrorKind::PermissionDenied => anyhow::anyhow!(
+                "not allowed to listen on {listen}; ports below 1024 need privileges, try --listen 127.0.0.1:8080"
+            ),
+            _ => anyhow::anyhow!("cannot listen on {listen}: {error}"),
+        })?;
+        let tls = match (&config.tls_cert, &config.tls_key) {
+            (Some(cert), Some(key)) => Some(upjobs::tls::TlsAcceptor::load(cert, key)?),
+            _ => None,
+        };
+        let demo = config.demo;
+        let config_for_build = config.clone();
+        let (state, startup) =
+            tokio::task::spawn_blocking(move || upjobs::build(config_for_build, Clock::system())).await??;
+        let address = listener.local_addr()?;
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "upjobs listening on {scheme}://{address}")?;
+        if let Some(token) = &startup.generated_admin_token {
+            writeln!(out, "admin token (shown once, only its hash is stored): {token}")?;
+            writeln!(out, "admin page: {scheme}://{address}/admin")?;
+        }
+        if demo {
+            if startup.demo_jobs > 0 {
+                writeln!(out, "demo: loaded {} synthetic jobs", startup.demo_jobs)?;
+            }
+            for (plan, key) in &startup.demo_keys {
+                writeln!(out, "demo key ({plan}): {key}")?;
+            }
+            if let Some((_, key)) = startup.demo_keys.iter().find(|(plan, _)| plan == "professional") {
+                writeln!(out, "try: curl -H 'X-API-KEY: {key}' '{scheme}://{address}/jobs?limit=2'")?;
+            }
+            if startup.demo_keys.is_empty() {
+                writeln!(out, "demo: the store already has keys; they were printed when they were created")?;
+            }
+        }
+        drop(out);
+        if let Some(tls) = tls.clone() {
+            tokio::spawn(reload_tls_on_hangup(tls));
+        }
+        upjobs::run(listener, state, tls, shutdown_signal()).await?;
+        tracing::info!("stopped cleanly");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    use tokio::signal::unix::{SignalKind, signal};
+    let mut terminate = signal(SignalKind::terminate()).expect("installing the SIGTERM handler");
+    tokio::select! {
+        _ = tokio::signal::ctrl_c() => {},
+        _ = terminate.recv() => {},
+    }
+    tracing::info!("shutting down: draining in-flight requests");
+}
+
+async fn reload_tls_on_hangup(tls: upjobs::tls::TlsAcceptor) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let Ok(mut hangup) = signal(SignalKind::hangup()) else { return };
+    while hangup.recv().await.is_some() {
+        match tls.reload() {
+            Ok(()) => tracing::info!("TLS certificate reloaded"),
+            Err(error) => tracing::error!(%error, "TLS reload failed; keeping the old certificate"),
+        }
+    }
+}
+
+/// Records per writer transaction during import.
+const IMPORT_BATCH: usize = 5_000;
+
+fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
+    let started = Instant::now();
+    let store = open_store(db)?;
+    let options = IngestOptions { spam_threshold };
+    let mut total = IngestReport::default();
+    for file in files {
+        let report = import_file(&store, file, options).with_context(|| format!("importing {}", file.display()))?;
+        total.merge(report);
+    }
+    for rejected in total.rejected.iter().take(20) {
+        eprintln!("rejected line {} ({}): {}", rejected.line, rejected.id.as_deref().unwrap_or("-"), rejected.error);
+    }
+    if total.rejected.len() > 20 {
+        eprintln!("... and {} more rejected records", total.rejected.len() - 20);
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let accepted = total.accepted();
+    println!(
+        "imported {} jobs ({} new, {} updated, {} duplicates, {} spam, {} rejected) in {:.1} s ({:.0} jobs/s)",
+        accepted,
+        total.inserted,
+        total.updated,
+        total.duplicates,
+        total.spam,
+        total.rejected.len(),
+        seconds,
+        accepted as f64 / seconds.max(1e-9)
+    );
+    if accepted == 0 && !total.rejected.is_empty() {
+        bail!("no record was accepted");
+    }
+    Ok(())
+}
+
+fn import_file(store: &Store, file: &Path, options: IngestOptions) -> Result<IngestReport> {
+    let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if file.as_os_str() == "-" {
+        (Box::new(std::io::stdin()), None)
+    } else {
+        let opened = std::fs::File::open(file).context("opening the file")?;
+        let size = opened.metadata().ok().map(|meta| meta.len());
+        (Box::new(opened), size)
+    };
+    let progress = match size {
+        Some(bytes) if std::io::stderr().is_terminal() => indicatif::ProgressBar::new(bytes).with_style(
+            indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}")
+                .expect("a valid progress template"),
+        ),
+        _ => indicatif::ProgressBar::hidden(),
+    };
+    let mut reader = BufReader::with_capacity(1 << 20, progress.wrap_read(reader));
+    let first = reader.fill_buf()?.iter().find(|byte| !byte.is_ascii_whitespace()).copied();
+    let now = Clock::system().now_unix();
+    let mut report = IngestReport::default();
+    if first == Some(b'[') {
+        let mut body = Vec::new();
+        reader.read_to_end(&mut body)?;
+        let records = ingest::parse_records(&body)?;
+        for chunk in records.chunks(IMPORT_BATCH) {
+            let prepared = chunk.iter().cloned().map(|(line, record)| ingest::prepare(line, record)).collect();
+            report.merge(ingest::store_batch_blocking(store, prepared, options, now)?);
+        }
+        progress.finish_and_clear();
+        return Ok(report);
+    }
+    // NDJSON: prepare batches on this thread while the writer stores the
+    // previous one, so parsing and SQLite work overlap on two cores.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(2);
+    let writer_store = store.clone();
+    let storing = std::thread::spawn(move || -> Result<IngestReport> {
+        let mut report = IngestReport::default();
+        for batch in receiver {
+            report.merge(ingest::store_batch_blocking(&writer_store, batch, options, now)?);
+        }
+        Ok(report)
+    });
+    let mut batch = Vec::with_capacity(IMPORT_BATCH);
+    let mut line = Vec::new();
+    let mut number = 0;
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line)? == 0 {
+            break;
+        }
+        number += 1;
+        if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        }
+        let record = serde_json::from_slice(&line).map_err(|error| format!("invalid JSON: {error}"));
+        batch.push(ingest::prepare(number, record));
+        if batch.len() == IMPORT_BATCH && sender.send(std::mem::take(&mut batch)).is_err() {
+            break;
+        }
+    }
+    if !batch.is_empty() {
+        let _ = sender.send(batch);
+    }
+    drop(sender);
+    report.merge(storing.join().map_err(|_| anyhow::anyhow!("the storing thread panicked"))??);
+    progress.finish_and_clear();
+    Ok(report)
+}
+
+fn gen_jobs(count: usize, seed: u64, days: u32, now: Option<String>) -> Result<()> {
+    let now = match now {
+        Some(text) => parse_time_or_date(&text).context("--now must be an RFC 3339 time or YYYY-MM-DD")?,
+        None => upjobs::jobs_gen::default_anchor(),
+    };
+    let options = upjobs::jobs_gen::GenOptions { count, seed, days, now };
+    let progress = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(count as u64)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let stdout = std::io::stdout();
+    let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
+    for (index, job) in upjobs::jobs_gen::generate(&options).enumerate() {
+        serde_json::to_writer(&mut out, &job)?;
+        out.write_all(b"\n")?;
+        if index % 10_000 == 0 {
+            progress.set_position(index as u64);
+        }
+    }
+    out.flush()?;
+    progress.finish_and_clear();
+    eprintln!("generated {count} jobs (seed {seed}, {days} days up to {})", upjobs::clock::format_rfc3339(now));
+    Ok(())
+}
+
+/// Parses an override flag: a number, or 'none' to clear it.
+fn override_value<T: std::str::FromStr>(name: &str, text: &Option<String>) -> Result<Option<Option<T>>> {
+    match text.as_deref() {
+        None => Ok(None),
+        Some("none") | Some("null") => Ok(Some(None)),
+        Some(value) => {
+            Ok(Some(Some(value.parse().map_err(|_| anyhow::anyhow!("--{name}: '{value}' is not a number"))?)))
+        }
+    }
+}
+
+fn key_changes(plan: Option<String>, name: Option<String>, options: &KeyOptions) -> Result<KeyChanges> {
+    let expires_at = match options.expires.as_deref() {
+        None => None,
+        Some("none") => Some(None),
+        Some(text) => Some(Some(
+            parse_time_or_date(text).context("--expires must be an RFC 3339 time or YYYY-MM-DD")?.timestamp(),
+        )),
+    };
+    Ok(KeyChanges {
+        name,
+        plan,
+        email: options.email.clone().map(|email| if email == "none" { None } else { Some(email) }),
+        expires_at,
+        rate_limit_per_min: override_value("rate-limit-per-min", &options.rate_limit_per_min)?,
+        burst: override_value("burst", &options.burst)?,
+        monthly_quota: override_value("monthly-quota", &options.monthly_quota)?,
+        retention_days: override_value("retention-days", &options.retention_days)?,
+        spending_cap_usd: override_value("spending-cap-usd", &options.spending_cap_usd)?,
+    })
+}
+
+fn keys(db: &Path, action: KeysAction) -> Result<()> {
+    let store = open_store(db)?;
+    let now = Clock::system().now_unix();
+    let plan_names = || -> Result<Vec<String>> {
+        Ok(store.readers.read_blocking(key_rows::plans)?.into_iter().map(|plan| plan.name).collect())
+    };
+    match action {
+        KeysAction::Create { plan, name, options, json } => {
+            let plans = plan_names()?;
+            if !plans.contains(&plan) {
+                bail!("unknown plan '{plan}' (plans: {})", plans.join(", "));
+            }
+            let (row, key) = new_key_row(key_changes(Some(plan), Some(name), &options)?, now)?;
+            let stored = row.clone();
+            store.writer.call_blocking(move |writer| key_rows::insert_key(&writer.conn, &stored, now))?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::json!({"id": row.id, "key": key, "name": row.name, "plan": row.plan,
+                        "email": row.email, "expires_at": row.expires_at.map(format_unix)})
+                );
+            } else {
+                println!("{key}");
+                eprintln!(
+                    "created key {} ({}, plan {}); store it now: it is shown only once",
+                    row.id, row.name, row.plan
+                );
+            }
+        }
+        KeysAction::List { json } => {
+            let rows = store.readers.read_blocking(key_rows::all_keys)?;
+            if json {
+                let list: Vec<_> = rows
+                    .iter()
+                    .map(|row| {
+                        serde_json::json!({"id": row.id, "name": row.name, "plan": row.plan, "prefix": row.prefix,
+                            "last4": row.last4, "created_at": format_unix(row.created_at),
+                            "expires_at": row.expires_at.map(format_unix), "revoked": row.revoked_at.is_some()})
+                    })
+                    .collect();
+                println!("{}", serde_json::Value::Array(list));
+            } else {
+                println!("{:<22} {:<13} {:<16} {:<24} {:<20} STATUS", "ID", "PLAN", "KEY", "NAME", "EXPIRES");
+                for row in rows {
+                    let status = if row.revoked_at.is_some() {
+                        "revoked"
+                    } else if row.expires_at.is_some_and(|at| at <= now) {
+                        "expired"
+                    } else {
+                        "active"
+                    };
+                    println!(
+                        "{:<22} {:<13} {:<16} {:<24} {:<20} {status}",
+                        row.id,
+                        row.plan,
+                        format!("{}…{}", row.prefix, row.last4),
+                        row.name,
+                        row.expires_at.map(format_unix).unwrap_or_else(|| "-".into())
+                    );
+                }
+            }
+        }
+        KeysAction::Revoke { id } => {
+            let target = id.clone();
+            let found = store.writer.call_blocking(move |writer| key_rows::revoke_key(&writer.conn, &target, now))?;
+            if !found {
+                bail!("no key with id {id}");
+            }
+            println!("revoked {id}");
+        }
+        KeysAction::Update { id, plan, name, options } => {
+            if let Some(plan) = &plan {
+                let plans = plan_names()?;
+                if !plans.contains(plan) {
+                    bail!("unknown plan '{plan}' (plans: {})", plans.join(", "));
+                }
+            }
+            let changes = key_changes(plan, name, &options)?;
+            let target = id.clone();
+            let found = store.writer.call_blocking(move |writer| {
+                let Some(mut row) = key_rows::key_by_id(&writer.conn, &target)? else { return Ok(false) };
+                changes.apply(&mut row);
+                key_rows::update_key(&writer.conn, &row, now)
+            })?;
+            if !found {
+                bail!("no key with id {id}");
+            }
+            println!("updated {id}");
+        }
+    }
+    Ok(())
+}
+
+fn prune(db: &Path, max_retention_days: Option<i64>, log_retention_days: i64) -> Result<()> {
+    let started = Instant::now();
+    let store = open_store(db)?;
+    let mut config = ServeConfig::for_database(db.to_path_buf());
+    config.max_retention_days = max_retention_days;
+    config.log_retention_days = log_retention_days;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let report = runtime.block_on(upjobs::retention::prune(&store, &config, Clock::system().now_unix()))?;
+    println!(
+        "pruned {} jobs and {} request-log rows (keeping {}) in {:.1} s",
+        report.jobs_deleted,
+        report.request_log_deleted,
+        report.retention_days.map(|days| format!("{days} days")).unwrap_or_else(|| "all history".into()),
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn backup(db: &Path, dest: &Path) -> Result<()> {
+    let started = Instant::now();
+    if !db.exists() {
+        bail!("{} does not exist", db.display());
+    }
+    let store = open_store(db)?;
+    let target = dest.to_path_buf();
+    store.readers.read_blocking(move |conn| store::backup::copy_to(conn, &target))?;
+    let size = std::fs::metadata(dest).map(|meta| meta.len()).unwrap_or(0);
+    println!(
+        "backed up {} to {} ({} bytes) in {:.1} s",
+        db.display(),
+        dest.display(),
+        size,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+fn check(db: &Path) -> Result<()> {
+    if !db.exists() {
+        bail!("{} does not exist", db.display());
+    }
+    let conn = store::open_read_write(db)?;
+    let version = store::migrate::current_version(&conn)?;
+    let latest = store::migrate::latest_version();
+    let mut problems = Vec::new();
+    let integrity: Vec<String> =
+        conn.prepare("PRAGMA integrity_check")?.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+    if integrity != ["ok"] {
+        problems.push(format!("integrity_check: {}", integrity.join("; ")));
+    }
+    if version >= 1 {
+        if let Err(error) = conn.execute("INSERT INTO jobs_fts(jobs_fts, rank) VALUES('integrity-check', 1)", []) {
+            problems.push(format!("full-text index: {error}"));
+        }
+    }
+    if version != latest {
+        problems.push(format!("schema version {version}, this binary writes {latest}"));
+    }
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |row| row.get(0)).unwrap_or(-1) };
+    println!("database: {}", db.display());
+    println!("schema version: {version} (latest {latest})");
+    if version >= 1 {
+        println!(
+            "jobs: {} ({} visible)",
+            count("SELECT count(*) FROM jobs"),
+            count("SELECT count(*) FROM jobs WHERE visible = 1")
+        );
+        println!("keys: {}", count("SELECT count(*) FROM api_keys"));
+        println!("request log rows: {}", count("SELECT count(*) FROM request_log"));
+    }
+    if problems.is_empty() {
+        println!("ok");
+        Ok(())
+    } else {
+        for problem in &problems {
+            println!("problem: {problem}");
+        }
+        bail!("{} problem(s) found", problems.len())
+    }
+}

@@ -1,0 +1,105 @@
+//! Retention pruning: jobs older than any active key can see, and old
+//! request-log rows, deleted in small batches through the writer so that
+//! requests keep flowing while it runs.
+
+use crate::config::ServeConfig;
+use crate::error::Result;
+use crate::store::Store;
+use crate::store::jobs::seq_floor;
+use rusqlite::params;
+use serde::Serialize;
+
+/// Rows one writer task deletes; small enough that a batch commits in a few
+/// milliseconds and queued requests get their turn in between.
+const BATCH_ROWS: i64 = 2_000;
+
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PruneReport {
+    /// Days of jobs kept (None: all history).
+    pub retention_days: Option<i64>,
+    pub jobs_deleted: i64,
+    pub request_log_deleted: i64,
+}
+
+/// The longest window any active key can see, capped by
+/// `--max-retention-days`. None: keep everything. With no active key at
+/// all, nothing is pruned (a fresh install may ingest before issuing keys).
+pub fn retention_days(conn: &rusqlite::Connection, max_retention_days: Option<i64>, now: i64) -> Result<Option<i64>> {
+    let mut statement = conn.prepare(
+        "SELECT k.retention_days IS NULL AND p.retention_days IS NULL, coalesce(k.retention_days, p.retention_days) \
+         FROM api_keys k JOIN plans p ON p.name = k.plan \
+         WHERE k.revoked_at IS NULL AND (k.expires_at IS NULL OR k.expires_at > ?1)",
+    )?;
+    let windows: Vec<(bool, Option<i64>)> =
+        statement.query_map([now], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let longest = if windows.is_empty() || windows.iter().any(|(unlimited, _)| *unlimited) {
+        None
+    } else {
+        windows.iter().filter_map(|(_, days)| *days).max()
+    };
+    Ok(match (longest, max_retention_days) {
+        (Some(days), Some(cap)) => Some(days.min(cap)),
+        (None, cap) => cap,
+        (days, None) => days,
+    })
+}
+
+pub async fn prune(store: &Store, config: &ServeConfig, now: i64) -> Result<PruneReport> {
+    let max = config.max_retention_days;
+    let days = store.readers.read(move |conn| retention_days(conn, max, now)).await?;
+    let mut report = PruneReport { retention_days: days, ..PruneReport::default() };
+    if let Some(days) = days {
+        let cutoff = seq_floor(now - days * 86_400);
+        loop {
+            let deleted = store
+                .writer
+                .call(move |writer| {
+                    let deleted = writer.conn.execute(
+                        "DELETE FROM jobs WHERE seq IN (SELECT seq FROM jobs WHERE seq < ?1 ORDER BY seq LIMIT ?2)",
+                        params![cutoff, BATCH_ROWS],
+                    )?;
+                    writer.dedup.evict_older_than(now - days * 86_400);
+                    Ok(deleted as i64)
+                })
+                .await?;
+            report.jobs_deleted += deleted;
+            if deleted < BATCH_ROWS {
+                break;
+            }
+            tokio::task::yield_now().await;
+        }
+    }
+    let log_cutoff_millis = (now - config.log_retention_days.max(1) * 86_400) * 1000;
+    loop {
+        let deleted = store
+            .writer
+            .call(move |writer| {
+                Ok(writer.conn.execute(
+                    "DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE time < ?1 LIMIT ?2)",
+                    params![log_cutoff_millis, BATCH_ROWS],
+                )? as i64)
+            })
+            .await?;
+        report.request_log_deleted += deleted;
+        if deleted < BATCH_ROWS {
+            break;
+        }
+    }
+    // Hand freed pages back to the file system a slice at a time.
+    loop {
+        let freed = store
+            .writer
+            .call(|writer| {
+                let free: i64 = writer.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
+                if free > 0 {
+                    writer.conn.execute_batch("PRAGMA incremental_vacuum(4000)")?;
+                }
+                Ok(free)
+            })
+            .await?;
+        if freed <= 4000 {
+            break;
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,403 @@
+//! Job rows: the upsert that ingest runs in the writer, and the reads that
+//! are not `/jobs` queries (by id, categories, quality, stats).
+
+use crate::error::Result;
+use crate::ingest::dedup::{DedupIndex, Fingerprint};
+use crate::store::writer::WriterContext;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Jobs posted in the same second share a block of this many seqs.
+pub const SEQS_PER_SECOND: i64 = 4096;
+
+/// How long back the duplicate check looks.
+pub const DUPLICATE_WINDOW_SECONDS: i64 = 30 * 24 * 3600;
+
+/// The first seq of jobs posted at `posted_on` (Unix seconds).
+pub fn seq_floor(posted_on: i64) -> i64 {
+    posted_on.saturating_mul(SEQS_PER_SECOND)
+}
+
+/// A job ready to store: indexed columns plus the wire bytes.
+#[derive(Debug, Clone)]
+pub struct JobRow {
+    pub id: String,
+    pub posted_on: i64,
+    pub last_visited_at: Option<i64>,
+    pub job_type: i64,
+    pub status: i64,
+    pub contractor_tier: i64,
+    pub fixed_amount: Option<f64>,
+    pub hourly_min: Option<f64>,
+    pub hourly_max: Option<f64>,
+    pub budget_sort: f64,
+    pub payment_verified: bool,
+    pub buyer_country: String,
+    pub location_timezone: String,
+    pub category_slug: String,
+    pub category_group_slug: String,
+    pub buyer_total_spent: f64,
+    pub buyer_total_assignments: i64,
+    pub buyer_total_jobs_with_hires: i64,
+    pub total_applicants: i64,
+    pub engagement: String,
+    pub duration_label: String,
+    pub spam_score: f64,
+    /// JSON array of `{rule, weight, evidence}`.
+    pub spam_reasons: String,
+    pub fingerprint: Fingerprint,
+    /// Normalised skills and tags, deduplicated.
+    pub terms: Vec<String>,
+    pub doc: String,
+}
+
+/// What one upsert did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpsertOutcome {
+    pub seq: i64,
+    /// false: the id was known and its row was updated in place.
+    pub inserted: bool,
+    pub spam: bool,
+    pub duplicate: bool,
+}
+
+/// Inserts a new job or updates a known id, deciding spam and duplicate
+/// status (operator verdicts first, then the rules).
+pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, now: i64) -> Result<UpsertOutcome> {
+    let conn = &context.conn;
+    let existing: Option<(i64, i64, i64)> = conn
+        .prepare_cached("SELECT seq, posted_on, fingerprint_simhash FROM jobs WHERE id = ?1")?
+        .query_row([&row.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let verdict: Option<String> = conn
+        .prepare_cached("SELECT verdict FROM verdicts WHERE job_id = ?1")?
+        .query_row([&row.id], |r| r.get(0))
+        .optional()?;
+
+    let spam = match verdict.as_deref() {
+        Some("spam") => true,
+        Some("not_spam") => false,
+        _ => row.spam_score >= spam_threshold,
+    };
+    let duplicate_of = if verdict.as_deref() == Some("not_duplicate") {
+        None
+    } else {
+        find_original(context, row, existing.map(|(seq, _, _)| seq))?
+    };
+    let duplicate = duplicate_of.is_some();
+    let visible = !spam && !duplicate;
+    let conn = &context.conn;
+
+    let (seq, inserted) = match existing {
+        Some((seq, posted_on, old_simhash)) if posted_on == row.posted_on => {
+            update_row(conn, seq, row, visible, duplicate_of.as_deref(), now)?;
+            context.dedup.remove(seq, Fingerprint { exact: 0, simhash: old_simhash as u64 });
+            (seq, false)
+        }
+        Some((old_seq, _, old_simhash)) => {
+            // The posting time moved, and seq encodes it: move the row.
+            conn.prepare_cached("DELETE FROM jobs WHERE seq = ?1")?.execute([old_seq])?;
+            context.dedup.remove(old_seq, Fingerprint { exact: 0, simhash: old_simhash as u64 });
+            let seq = allocate_seq(conn, row.posted_on)?;
+            insert_row(conn, seq, row, visible, duplicate_of.as_deref(), now)?;
+            (seq, false)
+        }
+        None => {
+            let seq = allocate_seq(conn, row.posted_on)?;
+            insert_row(conn, seq, row, visible, duplicate_of.as_deref(), now)?;
+            (seq, true)
+        }
+    };
+    let conn = &context.conn;
+    conn.prepare_cached("DELETE FROM job_terms WHERE seq = ?1")?.execute([seq])?;
+    let mut insert_term = conn.prepare_cached("INSERT OR IGNORE INTO job_terms (term, seq) VALUES (?1, ?2)")?;
+    for term in &row.terms {
+        insert_term.execute(params![term, seq])?;
+    }
+    if !spam {
+        context.dedup.insert(seq, row.fingerprint, row.posted_on);
+    }
+    if inserted && visible {
+        context.pending_events.new_visible_jobs.push(seq);
+    }
+    Ok(UpsertOutcome { seq, inserted, spam, duplicate })
+}
+
+/// The id of the earlier job this one repeats, if any.
+fn find_original(context: &WriterContext, row: &JobRow, own_seq: Option<i64>) -> Result<Option<String>> {
+    let Some(original_seq) = context.dedup.find(row.fingerprint, row.posted_on, DUPLICATE_WINDOW_SECONDS, own_seq)
+    else {
+        return Ok(None);
+    };
+    // The index can outlive a deleted row; the table has the last word.
+    let original: Option<String> = context
+        .conn
+        .prepare_cached("SELECT id FROM jobs WHERE seq = ?1 AND id <> ?2")?
+        .query_row(params![original_seq, row.id], |r| r.get(0))
+        .optional()?;
+    Ok(original)
+}
+
+fn allocate_seq(conn: &Connection, posted_on: i64) -> Result<i64> {
+    let floor = seq_floor(posted_on);
+    let highest: Option<i64> = conn
+        .prepare_cached("SELECT max(seq) FROM jobs WHERE seq >= ?1 AND seq < ?2")?
+        .query_row(params![floor, floor + SEQS_PER_SECOND], |r| r.get(0))?;
+    match highest {
+        None => Ok(floor),
+        Some(highest) if highest + 1 < floor + SEQS_PER_SECOND => Ok(highest + 1),
+        Some(_) => {
+            Err(crate::error::Error::bad_request(format!("more than {SEQS_PER_SECOND} jobs posted in the same second")))
+        }
+    }
+}
+
+const COLUMNS: &str = "id, posted_on, last_visited_at, job_type, status, contractor_tier, fixed_amount, \
+    hourly_min, hourly_max, budget_sort, payment_verified, buyer_country, location_timezone, category_slug, \
+    category_group_slug, buyer_total_spent, buyer_total_assignments, buyer_total_jobs_with_hires, \
+    total_applicants, engagement, duration_label, spam_score, spam_reasons, duplicate_of, fingerprint_exact, \
+    fingerprint_simhash, visible, updated_at, doc";
+
+fn insert_row(
+    conn: &Connection,
+    seq: i64,
+    row: &JobRow,
+    visible: bool,
+    duplicate_of: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    let sql = format!(
+        "INSERT INTO jobs (seq, ingested_at, {COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
+         ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)"
+    );
+    let mut statement = conn.prepare_cached(&sql)?;
+    statement.execute(params![
+        seq,
+        now,
+        row.id,
+        row.posted_on,
+        row.last_visited_at,
+        row.job_type,
+        row.status,
+        row.contractor_tier,
+        row.fixed_amount,
+        row.hourly_min,
+        row.hourly_max,
+        row.budget_sort,
+        row.payment_verified,
+        row.buyer_country,
+        row.location_timezone,
+        row.category_slug,
+        row.category_group_slug,
+        row.buyer_total_spent,
+        row.buyer_total_assignments,
+        row.buyer_total_jobs_with_hires,
+        row.total_applicants,
+        row.engagement,
+        row.duration_label,
+        row.spam_score,
+        row.spam_reasons,
+        duplicate_of,
+        row.fingerprint.exact as i64,
+        row.fingerprint.simhash as i64,
+        visible,
+        now,
+        row.doc,
+    ])?;
+    Ok(())
+}
+
+fn update_row(
+    conn: &Connection,
+    seq: i64,
+    row: &JobRow,
+    visible: bool,
+    duplicate_of: Option<&str>,
+    now: i64,
+) -> Result<()> {
+    let assignments: Vec<String> = COLUMNS
+        .split(',')
+        .map(str::trim)
+        .enumerate()
+        .map(|(index, column)| format!("{column} = ?{}", index + 2))
+        .collect();
+    let sql = format!("UPDATE jobs SET {} WHERE seq = ?1", assignments.join(", "));
+    let mut statement = conn.prepare_cached(&sql)?;
+    statement.execute(params![
+        seq,
+        row.id,
+        row.posted_on,
+        row.last_visited_at,
+        row.job_type,
+        row.status,
+        row.contractor_tier,
+        row.fixed_amount,
+        row.hourly_min,
+        row.hourly_max,
+        row.budget_sort,
+        row.payment_verified,
+        row.buyer_country,
+        row.location_timezone,
+        row.category_slug,
+        row.category_group_slug,
+        row.buyer_total_spent,
+        row.buyer_total_assignments,
+        row.buyer_total_jobs_with_hires,
+        row.total_applicants,
+        row.engagement,
+        row.duration_label,
+        row.spam_score,
+        row.spam_reasons,
+        duplicate_of,
+        row.fingerprint.exact as i64,
+        row.fingerprint.simhash as i64,
+        visible,
+        now,
+        row.doc,
+    ])?;
+    Ok(())
+}
+
+/// Fills the near-duplicate index with the last 30 days of non-spam jobs.
+pub fn load_dedup_index(conn: &Connection, index: &mut DedupIndex, now: i64) -> Result<()> {
+    let mut statement = conn.prepare(
+        "SELECT seq, posted_on, fingerprint_exact, fingerprint_simhash FROM jobs \
+         WHERE seq >= ?1 AND spam_score >= 0 ORDER BY seq",
+    )?;
+    let mut rows = statement.query([seq_floor(now - 2 * DUPLICATE_WINDOW_SECONDS)])?;
+    while let Some(row) = rows.next()? {
+        let fingerprint = Fingerprint { exact: row.get::<_, i64>(2)? as u64, simhash: row.get::<_, i64>(3)? as u64 };
+        index.insert(row.get(0)?, fingerprint, row.get(1)?);
+    }
+    Ok(())
+}
+
+/// Deletes one job by id. Returns whether it existed.
+pub fn delete_by_id(context: &mut WriterContext, id: &str) -> Result<bool> {
+    let found: Option<(i64, i64)> = context
+        .conn
+        .prepare_cached("SELECT seq, fingerprint_simhash FROM jobs WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((seq, simhash)) = found else { return Ok(false) };
+    context.conn.prepare_cached("DELETE FROM jobs WHERE seq = ?1")?.execute([seq])?;
+    context.dedup.remove(seq, Fingerprint { exact: 0, simhash: simhash as u64 });
+    Ok(true)
+}
+
+/// One visible job's wire bytes by id, if it is inside the window.
+pub fn visible_doc_by_id(conn: &Connection, id: &str, min_seq: i64) -> Result<Option<String>> {
+    Ok(conn
+        .prepare_cached("SELECT doc FROM jobs WHERE id = ?1 AND visible = 1 AND seq >= ?2")?
+        .query_row(params![id, min_seq], |r| r.get(0))
+        .optional()?)
+}
+
+/// Visible jobs per category inside the window.
+pub fn category_counts(conn: &Connection, min_seq: i64) -> Result<Vec<(String, i64)>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT category_slug, count(*) FROM jobs WHERE visible = 1 AND seq >= ?1 GROUP BY category_slug",
+    )?;
+    let rows = statement.query_map([min_seq], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// A job caught by the quality rules, for the operator.
+#[derive(Debug, Clone)]
+pub struct QualityRow {
+    pub id: String,
+    pub title: String,
+    pub posted_on: i64,
+    pub spam_score: f64,
+    pub spam_reasons: String,
+    pub duplicate_of: Option<String>,
+    pub verdict: Option<String>,
+    pub visible: bool,
+}
+
+/// Hidden jobs (spam or duplicate) and jobs with a verdict, newest first.
+pub fn quality_rows(conn: &Connection, limit: i64) -> Result<Vec<QualityRow>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT j.id, json_extract(j.doc, '$.title'), j.posted_on, j.spam_score, j.spam_reasons, j.duplicate_of, \
+                v.verdict, j.visible \
+         FROM jobs j LEFT JOIN verdicts v ON v.job_id = j.id \
+         WHERE j.visible = 0 OR v.verdict IS NOT NULL \
+         ORDER BY j.seq DESC LIMIT ?1",
+    )?;
+    let rows = statement.query_map([limit], |r| {
+        Ok(QualityRow {
+            id: r.get(0)?,
+            title: r.get(1)?,
+            posted_on: r.get(2)?,
+            spam_score: r.get(3)?,
+            spam_reasons: r.get(4)?,
+            duplicate_of: r.get(5)?,
+            verdict: r.get(6)?,
+            visible: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// Records an operator verdict and applies it to the stored job at once.
+/// Returns false when no job has that id.
+pub fn set_verdict(
+    context: &mut WriterContext,
+    id: &str,
+    verdict: &str,
+    spam_threshold: f64,
+    now: i64,
+) -> Result<bool> {
+    let conn = &context.conn;
+    let found: Option<(f64, Option<String>)> = conn
+        .prepare_cached("SELECT spam_score, duplicate_of FROM jobs WHERE id = ?1")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((score, duplicate_of)) = found else { return Ok(false) };
+    conn.prepare_cached(
+        "INSERT INTO verdicts (job_id, verdict, decided_at) VALUES (?1, ?2, ?3) \
+         ON CONFLICT(job_id) DO UPDATE SET verdict = excluded.verdict, decided_at = excluded.decided_at",
+    )?
+    .execute(params![id, verdict, now])?;
+    let (spam, duplicate_of) = match verdict {
+        "spam" => (true, duplicate_of),
+        "not_spam" => (false, duplicate_of),
+        _ => (score >= spam_threshold, None),
+    };
+    let visible = !spam && duplicate_of.is_none();
+    conn.prepare_cached("UPDATE jobs SET visible = ?2, duplicate_of = ?3, updated_at = ?4 WHERE id = ?1")?
+        .execute(params![id, visible, duplicate_of, now])?;
+    Ok(true)
+}
+
+/// Store-wide numbers for the admin page.
+#[derive(Debug, Clone, Default)]
+pub struct JobStats {
+    pub total: i64,
+    pub visible: i64,
+    pub last_24h: i64,
+    pub spam: i64,
+    pub duplicates: i64,
+    pub by_group: Vec<(String, i64)>,
+    pub last_ingest_at: Option<i64>,
+}
+
+pub fn stats(conn: &Connection, now: i64) -> Result<JobStats> {
+    let (total, visible): (i64, i64) =
+        conn.query_row("SELECT count(*), coalesce(sum(visible), 0) FROM jobs", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let last_24h: i64 =
+        conn.query_row("SELECT count(*) FROM jobs WHERE seq >= ?1 AND visible = 1", [seq_floor(now - 86_400)], |r| {
+            r.get(0)
+        })?;
+    let (spam, duplicates): (i64, i64) = conn.query_row(
+        "SELECT coalesce(sum(duplicate_of IS NULL), 0), coalesce(sum(duplicate_of IS NOT NULL), 0) \
+         FROM jobs WHERE visible = 0",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let mut statement = conn.prepare(
+        "SELECT category_group_slug, count(*) FROM jobs WHERE visible = 1 GROUP BY category_group_slug ORDER BY 2 DESC",
+    )?;
+    let by_group = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    let last_ingest_at: Option<i64> = conn.query_row("SELECT max(updated_at) FROM jobs", [], |r| r.get(0))?;
+    Ok(JobStats { total, visible, last_24h, spam, duplicates, by_group, last_ingest_at })
+}

@@ -1,0 +1,64 @@
+//! Applies `schema.sql`, a sequence of `-- migration: N` blocks, forward.
+
+use crate::error::{Error, Result};
+use rusqlite::Connection;
+
+pub const SCHEMA: &str = include_str!("../../schema.sql");
+
+/// The schema version this binary writes.
+pub fn latest_version() -> i64 {
+    migrations().last().map(|(version, _)| *version).unwrap_or(0)
+}
+
+/// The numbered blocks of `schema.sql`, in order.
+fn migrations() -> Vec<(i64, &'static str)> {
+    let mut blocks = Vec::new();
+    let mut current: Option<(i64, usize)> = None;
+    let mut offset = 0;
+    for line in SCHEMA.split_inclusive('\n') {
+        if let Some(number) = line.trim().strip_prefix("-- migration:") {
+            if let Some((version, start)) = current.take() {
+                blocks.push((version, &SCHEMA[start..offset]));
+            }
+            let version = number.trim().parse().expect("schema.sql: migration numbers are integers");
+            current = Some((version, offset + line.len()));
+        }
+        offset += line.len();
+    }
+    if let Some((version, start)) = current {
+        blocks.push((version, &SCHEMA[start..]));
+    }
+    blocks
+}
+
+/// Brings the database up to `latest_version()`, one transaction per block.
+pub fn apply(conn: &Connection) -> Result<()> {
+    let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let latest = latest_version();
+    if current > latest {
+        return Err(Error::internal(format!(
+            "this database was written by a newer upjobs (schema version {current}; this binary knows up to {latest}). Upgrade upjobs, or restore a backup made by this version."
+        )));
+    }
+    for (version, sql) in migrations() {
+        if version <= current {
+            continue;
+        }
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let applied =
+            conn.execute_batch(sql).and_then(|_| conn.execute_batch(&format!("PRAGMA user_version = {version}")));
+        match applied {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(error) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(Error::internal(format!("migration {version} failed: {error}")));
+            }
+        }
+        tracing::info!(version, "applied schema migration");
+    }
+    Ok(())
+}
+
+pub fn current_version(conn: &Connection) -> Result<i64> {
+    Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
+}

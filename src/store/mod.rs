@@ -1,0 +1,74 @@
+//! Everything that touches SQLite. SQL lives here and nowhere else.
+//!
+//! - `writer`: the one read-write connection on its own thread.
+//! - `readers`: the read-only pool for queries.
+//! - `migrate`: applies `schema.sql` block by block (`PRAGMA user_version`).
+//! - `jobs`, `job_query`: job rows, ingest upserts and the `/jobs` SQL.
+//! - `keys`, `usage`, `request_log`: keys, plans, counters, request metadata.
+
+pub mod backup;
+pub mod job_query;
+pub mod jobs;
+pub mod keys;
+pub mod migrate;
+pub mod readers;
+pub mod usage;
+pub mod writer;
+
+use crate::error::{Error, Result};
+use crate::ingest::dedup::DedupIndex;
+use readers::Readers;
+use rusqlite::Connection;
+use std::path::{Path, PathBuf};
+use writer::{Writer, WriterContext};
+
+/// An open database: the writer thread and the reader pool.
+#[derive(Clone)]
+pub struct Store {
+    pub path: PathBuf,
+    pub writer: Writer,
+    pub readers: Readers,
+}
+
+/// How many read-only connections the pool keeps.
+pub const READER_POOL_SIZE: usize = 8;
+
+impl Store {
+    /// Opens (creating if needed) and migrates the database at `path`, starts
+    /// the writer thread, opens the reader pool and rebuilds in-memory state.
+    pub fn open(path: &Path, commit_hooks: Vec<writer::CommitHook>) -> Result<Store> {
+        let conn = open_read_write(path)?;
+        migrate::apply(&conn)?;
+        let mut dedup = DedupIndex::new();
+        jobs::load_dedup_index(&conn, &mut dedup, chrono::Utc::now().timestamp())?;
+        let context = WriterContext { conn, dedup, commit_hooks, pending_events: Default::default() };
+        let (writer, _thread) = Writer::start(context);
+        let readers = Readers::open(path, READER_POOL_SIZE)?;
+        Ok(Store { path: path.to_path_buf(), writer, readers })
+    }
+}
+
+/// Opens the read-write connection with the pragmas every writer needs.
+pub fn open_read_write(path: &Path) -> Result<Connection> {
+    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
+        if !parent.exists() {
+            return Err(Error::internal(format!(
+                "the database directory {} does not exist; create it or pass another --db",
+                parent.display()
+            )));
+        }
+    }
+    let conn = Connection::open(path).map_err(|error| {
+        Error::internal(format!("cannot open the database {}: {error} (is the directory writable?)", path.display()))
+    })?;
+    conn.busy_timeout(std::time::Duration::from_secs(10))?;
+    conn.execute_batch(
+        "PRAGMA auto_vacuum = INCREMENTAL;
+         PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = NORMAL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA cache_size = -32000;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    Ok(conn)
+}

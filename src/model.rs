@@ -49,13 +49,16 @@ pub struct Category {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Budget {
     /// The fixed project budget; null for hourly jobs.
+    #[serde(serialize_with = "whole_numbers::option")]
     pub fixed_amount: Option<f64>,
     pub currency: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HourlyBudget {
+    #[serde(serialize_with = "whole_numbers::option")]
     pub min: Option<f64>,
+    #[serde(serialize_with = "whole_numbers::option")]
     pub max: Option<f64>,
 }
 
@@ -66,6 +69,7 @@ pub struct Buyer {
     pub country: String,
     pub city: String,
     pub timezone: String,
+    #[serde(serialize_with = "whole_numbers::plain")]
     pub total_spent: f64,
     pub total_assignments: i64,
     pub total_jobs_with_hires: i64,
@@ -87,4 +91,28 @@ pub struct Location {
     pub country: String,
     pub city: String,
     pub timezone: String,
+}
+
+/// Amounts are stored as `f64` but written like the seed writes them: a
+/// whole number without a fraction (`5000`, not `5000.0`).
+mod whole_numbers {
+    use serde::Serializer;
+
+    /// Largest magnitude an f64 holds exactly as an integer.
+    const EXACT_LIMIT: f64 = 9_007_199_254_740_992.0;
+
+    pub fn plain<S: Serializer>(value: &f64, serializer: S) -> Result<S::Ok, S::Error> {
+        if value.fract() == 0.0 && value.abs() < EXACT_LIMIT {
+            serializer.serialize_i64(*value as i64)
+        } else {
+            serializer.serialize_f64(*value)
+        }
+    }
+
+    pub fn option<S: Serializer>(value: &Option<f64>, serializer: S) -> Result<S::Ok, S::Error> {
+        match value {
+            Some(number) => plain(number, serializer),
+            None => serializer.serialize_none(),
+        }
+    }
 }

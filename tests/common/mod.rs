@@ -1,0 +1,209 @@
+//! Test harness: a real server on 127.0.0.1:0 over a temporary database,
+//! with a clock the test can move, and a small HTTP client.
+#![allow(dead_code)]
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::rt::TokioExecutor;
+use serde_json::{Value, json};
+use std::path::PathBuf;
+use upjobs::clock::Clock;
+use upjobs::config::ServeConfig;
+use upjobs::state::AppState;
+
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
+pub struct TestApp {
+    pub url: String,
+    pub state: AppState,
+    pub clock: Clock,
+    pub db_path: PathBuf,
+    client: Client<HttpConnector, Full<Bytes>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<()>>,
+    pub dir: tempfile::TempDir,
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: hyper::HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|error| panic!("not JSON ({error}): {}", String::from_utf8_lossy(&self.body)))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<String> {
+        self.headers.get(name).map(|value| value.to_str().unwrap().to_string())
+    }
+
+    /// The `message` of an envelope.
+    pub fn message(&self) -> String {
+        self.json()["message"].as_str().unwrap_or_default().to_string()
+    }
+
+    /// The `data` array of an envelope.
+    pub fn data(&self) -> Vec<Value> {
+        self.json()["data"].as_array().cloned().unwrap_or_default()
+    }
+}
+
+/// Starts a server with default settings.
+pub async fn spawn_app() -> TestApp {
+    spawn_app_with(|_| {}).await
+}
+
+/// Starts a server after `configure` adjusted its settings.
+pub async fn spawn_app_with(configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    let dir = tempfile::tempdir().unwrap();
+    spawn_app_in(dir, configure).await
+}
+
+/// Starts a server on a database in `dir` (reuse a dir to test restarts).
+pub async fn spawn_app_in(dir: tempfile::TempDir, configure: impl FnOnce(&mut ServeConfig)) -> TestApp {
+    let db_path = dir.path().join("test.db");
+    let mut config = ServeConfig::for_database(db_path.clone());
+    config.admin_token = Some(ADMIN_TOKEN.to_string());
+    config.prune_interval = 3600;
+    configure(&mut config);
+    let clock = Clock::system();
+    let build_clock = clock.clone();
+    let (state, _startup) =
+        tokio::task::spawn_blocking(move || upjobs::build(config, build_clock)).await.unwrap().unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let (shutdown, stop) = tokio::sync::oneshot::channel::<()>();
+    let server_state = state.clone();
+    let server = tokio::spawn(async move {
+        upjobs::run(listener, server_state, None, async {
+            let _ = stop.await;
+        })
+        .await
+        .unwrap();
+    });
+    TestApp {
+        url,
+        state,
+        clock,
+        db_path,
+        client: Client::builder(TokioExecutor::new()).build_http(),
+        shutdown: Some(shutdown),
+        server: Some(server),
+        dir,
+    }
+}
+
+impl TestApp {
+    /// Stops the server cleanly (flush, checkpoint) and returns its folder.
+    pub async fn stop(mut self) -> tempfile::TempDir {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.unwrap();
+        }
+        let dir = tempfile::tempdir().unwrap();
+        std::mem::replace(&mut self.dir, dir)
+    }
+
+    pub async fn request(
+        &self,
+        method: Method,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: impl Into<Bytes>,
+    ) -> TestResponse {
+        let mut builder = Request::builder().method(method).uri(format!("{}{}", self.url, path));
+        for (name, value) in headers {
+            builder = builder.header(*name, *value);
+        }
+        let response = self.client.request(builder.body(Full::new(body.into())).unwrap()).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        TestResponse { status, headers, body }
+    }
+
+    /// GET with an API key.
+    pub async fn get(&self, path: &str, key: &str) -> TestResponse {
+        self.request(Method::GET, path, &[("x-api-key", key)], Bytes::new()).await
+    }
+
+    pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> TestResponse {
+        let bearer = format!("Bearer {ADMIN_TOKEN}");
+        let body = body.map(|value| Bytes::from(value.to_string())).unwrap_or_default();
+        self.request(method, path, &[("authorization", &bearer), ("content-type", "application/json")], body)
+            .await
+    }
+
+    /// Creates a key on `plan` through the admin API and returns the key.
+    pub async fn create_key(&self, plan: &str) -> String {
+        self.create_key_with(json!({"name": format!("test-{plan}"), "plan": plan})).await.0
+    }
+
+    /// Creates a key from a full body; returns (key, id).
+    pub async fn create_key_with(&self, body: Value) -> (String, String) {
+        let response = self.admin(Method::POST, "/admin/api/keys", Some(body)).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
+        let data = &response.data()[0];
+        (data["key"].as_str().unwrap().to_string(), data["id"].as_str().unwrap().to_string())
+    }
+
+    /// Ingests jobs (objects) through the admin API; returns the report.
+    pub async fn ingest(&self, jobs: &[Value]) -> Value {
+        let body: String = jobs.iter().map(|job| format!("{job}\n")).collect();
+        let bearer = format!("Bearer {ADMIN_TOKEN}");
+        let response = self
+            .request(
+                Method::POST,
+                "/admin/api/jobs",
+                &[("authorization", &bearer), ("content-type", "application/x-ndjson")],
+                body,
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        response.data()[0].clone()
+    }
+}
+
+/// A complete job in the seed's schema, posted `hours_ago` before now.
+pub fn job(id: &str, hours_ago: i64) -> Value {
+    let posted = chrono::Utc::now() - chrono::Duration::hours(hours_ago);
+    let posted = posted.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    json!({
+        "id": id,
+        "title": format!("Senior React Developer for SaaS Platform {id}"),
+        "description": format!("We're looking for an experienced React developer to build dashboards. Reference {id}."),
+        "job_type": 2,
+        "status": 1,
+        "contractor_tier": 2,
+        "posted_on": posted,
+        "category": {"name": "Web Development", "slug": "web-development", "group": "Development & IT", "group_slug": "development-it"},
+        "budget": {"fixed_amount": 5000, "currency": "USD"},
+        "buyer": {"payment_verified": true, "country": "US", "city": "San Francisco", "timezone": "America/Los_Angeles",
+                  "total_spent": 125000, "total_assignments": 25, "total_jobs_with_hires": 18},
+        "tags": ["react", "typescript", "saas"],
+        "url": format!("https://www.upwork.com/jobs/~01{id}"),
+        "last_visited_at": posted,
+        "duration_label": "3 to 6 months",
+        "engagement": "part-time",
+        "skills": ["React", "TypeScript", "Node.js", "AWS"],
+        "hourly_budget": null,
+        "client_activity": {"total_applicants": 15, "total_hired": 2, "total_invited_to_interview": 5,
+                            "unanswered_invites": 1, "invitations_sent": 8, "last_buyer_activity": posted},
+        "location": {"country": "US", "city": "San Francisco", "timezone": "America/Los_Angeles"},
+        "is_private": false,
+        "privacy_reason": ""
+    })
+}

@@ -1,0 +1,267 @@
+//! Keys, plans, rate limits, quotas and usage metering, through real HTTP
+//! with the server's clock moved by the test instead of sleeping.
+
+mod common;
+
+use common::{job, spawn_app, spawn_app_in};
+use hyper::{Method, StatusCode};
+use serde_json::json;
+use std::time::Duration;
+
+#[tokio::test]
+async fn burst_then_429_with_headers_then_refill() {
+    let app = spawn_app().await;
+    let key = app.create_key("starter").await;
+    for expected_remaining in (0..20).rev() {
+        let response = app.get("/health", &key).await;
+        assert_eq!(response.status, StatusCode::OK);
+        assert_eq!(response.header("x-ratelimit-limit").unwrap(), "10");
+        assert_eq!(response.header("x-ratelimit-burst").unwrap(), "20");
+        assert_eq!(response.header("x-ratelimit-remaining").unwrap(), expected_remaining.to_string());
+        assert!(response.header("ratelimit-policy").unwrap().contains("q=10"));
+        assert!(response.header("ratelimit").is_some());
+    }
+    let refused = app.get("/health", &key).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.message().starts_with("Rate limit exceeded."), "{}", refused.message());
+    assert_eq!(refused.message(), "Rate limit exceeded. Upgrade your plan for higher limits.");
+    assert_eq!(refused.header("retry-after").unwrap(), "6");
+    assert_eq!(refused.json()["retry_after"], 6);
+    assert_eq!(refused.header("x-ratelimit-remaining").unwrap(), "0");
+    let reset: i64 = refused.header("x-ratelimit-reset").unwrap().parse().unwrap();
+    let now = app.clock.now_unix();
+    assert!((now + 119..=now + 121).contains(&reset), "reset {reset} now {now}");
+
+    // Failed requests take tokens too; time refills them.
+    app.clock.advance(Duration::from_secs(6));
+    assert_eq!(app.get("/health", &key).await.status, StatusCode::OK);
+    assert_eq!(app.get("/health", &key).await.status, StatusCode::TOO_MANY_REQUESTS);
+    app.clock.advance(Duration::from_secs(3600));
+    let refilled = app.get("/jobs?budget_min=oops", &key).await;
+    assert_eq!(refilled.status, StatusCode::BAD_REQUEST);
+    assert_eq!(refilled.header("x-ratelimit-remaining").unwrap(), "19");
+}
+
+#[tokio::test]
+async fn limiter_is_exact_under_concurrency() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let key = app.create_key("starter").await;
+    let mut tasks = Vec::new();
+    for _ in 0..1000 {
+        let app = app.clone();
+        let key = key.clone();
+        tasks.push(tokio::spawn(async move { app.get("/health", &key).await.status }));
+    }
+    let mut accepted = 0;
+    let mut refused = 0;
+    for task in tasks {
+        match task.await.unwrap() {
+            StatusCode::OK => accepted += 1,
+            StatusCode::TOO_MANY_REQUESTS => refused += 1,
+            other => panic!("unexpected {other}"),
+        }
+    }
+    assert_eq!(accepted, 20, "a burst-20 key gets exactly 20 of 1,000 concurrent requests");
+    assert_eq!(refused, 980);
+}
+
+#[tokio::test]
+async fn starter_quota_refuses_until_the_month_turns() {
+    let app = spawn_app().await;
+    let (key, _) = app
+        .create_key_with(json!({"name": "q", "plan": "starter", "rate_limit_per_min": 100000, "burst": 100000}))
+        .await;
+    app.clock.set(chrono::DateTime::parse_from_rfc3339("2026-11-15T12:00:00Z").unwrap().into());
+    for _ in 0..1000 {
+        assert_eq!(app.get("/jobs?limit=1", &key).await.status, StatusCode::OK);
+    }
+    let refused = app.get("/jobs?limit=1", &key).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.message().starts_with("Monthly quota of 1000 calls exceeded"), "{}", refused.message());
+    assert!(refused.header("retry-after").is_some());
+    assert_eq!(refused.header("x-quota-limit").unwrap(), "1000");
+    assert_eq!(refused.header("x-quota-remaining").unwrap(), "0");
+    // /health and /usage still answer: they do not use the quota.
+    assert_eq!(app.get("/health", &key).await.status, StatusCode::OK);
+    let usage = app.get("/usage", &key).await.data()[0].clone();
+    assert_eq!(usage["calls_this_month"], 1000);
+    assert_eq!(usage["remaining"], 0);
+    assert_eq!(usage["overage_calls"], 0);
+
+    app.clock.set(chrono::DateTime::parse_from_rfc3339("2026-12-01T00:00:05Z").unwrap().into());
+    let next_month = app.get("/jobs?limit=1", &key).await;
+    assert_eq!(next_month.status, StatusCode::OK);
+    assert_eq!(next_month.header("x-quota-remaining").unwrap(), "999");
+}
+
+#[tokio::test]
+async fn paid_plans_count_overage_and_the_cap_refuses() {
+    let app = spawn_app().await;
+    let (key, _) =
+        app.create_key_with(json!({"name": "o", "plan": "professional", "monthly_quota": 3})).await;
+    for _ in 0..5 {
+        assert_eq!(app.get("/jobs", &key).await.status, StatusCode::OK);
+    }
+    let usage = app.get("/usage", &key).await.data()[0].clone();
+    assert_eq!(usage["plan"], "professional");
+    assert_eq!(usage["monthly_quota"], 3);
+    assert_eq!(usage["calls_this_month"], 5);
+    assert_eq!(usage["remaining"], 0);
+    assert_eq!(usage["overage_calls"], 2);
+    assert_eq!(usage["overage_cost_usd"], 0.02);
+    assert_eq!(usage["rate_limit_per_min"], 100);
+    assert_eq!(usage["burst"], 200);
+    assert_eq!(usage["retention_days"], 30);
+    assert_eq!(usage["expires_at"], serde_json::Value::Null);
+
+    let (capped, _) = app
+        .create_key_with(json!({"name": "c", "plan": "business", "monthly_quota": 1, "spending_cap_usd": 0.01}))
+        .await;
+    assert_eq!(app.get("/jobs", &capped).await.status, StatusCode::OK);
+    assert_eq!(app.get("/jobs", &capped).await.status, StatusCode::OK, "one overage call fits a $0.01 cap");
+    let refused = app.get("/jobs", &capped).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.message().contains("spending cap"), "{}", refused.message());
+
+    let unlimited = app.create_key("enterprise").await;
+    let usage = app.get("/usage", &unlimited).await.data()[0].clone();
+    assert_eq!(usage["monthly_quota"], serde_json::Value::Null);
+    assert_eq!(usage["remaining"], serde_json::Value::Null);
+    assert!(app.get("/jobs", &unlimited).await.header("x-quota-limit").is_none());
+}
+
+#[tokio::test]
+async fn plan_change_revoke_and_expiry_take_effect_on_the_next_request() {
+    let app = spawn_app().await;
+    let (key, id) = app.create_key_with(json!({"name": "p", "plan": "starter"})).await;
+    assert_eq!(app.get("/health", &key).await.header("x-ratelimit-limit").unwrap(), "10");
+    let patched = app.admin(Method::PATCH, &format!("/admin/api/keys/{id}"), Some(json!({"plan": "business"}))).await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
+    assert_eq!(patched.data()[0]["plan"], "business");
+    assert_eq!(app.get("/health", &key).await.header("x-ratelimit-limit").unwrap(), "500");
+    let overridden =
+        app.admin(Method::PATCH, &format!("/admin/api/keys/{id}"), Some(json!({"rate_limit_per_min": 7}))).await;
+    assert_eq!(overridden.data()[0]["overrides"]["rate_limit_per_min"], 7);
+    assert_eq!(app.get("/health", &key).await.header("x-ratelimit-limit").unwrap(), "7");
+    app.admin(Method::PATCH, &format!("/admin/api/keys/{id}"), Some(json!({"rate_limit_per_min": null}))).await;
+    assert_eq!(app.get("/health", &key).await.header("x-ratelimit-limit").unwrap(), "500");
+
+    let revoked = app.admin(Method::DELETE, &format!("/admin/api/keys/{id}"), None).await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    let refused = app.get("/health", &key).await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+
+    let expires = (app.clock.now() + chrono::Duration::hours(1)).to_rfc3339();
+    let (expiring, _) = app.create_key_with(json!({"name": "e", "plan": "starter", "expires_at": expires})).await;
+    assert_eq!(app.get("/health", &expiring).await.status, StatusCode::OK);
+    app.clock.advance(Duration::from_secs(2 * 3600));
+    let expired = app.get("/health", &expiring).await;
+    assert_eq!(expired.status, StatusCode::UNAUTHORIZED);
+    assert!(expired.message().contains("expired"), "{}", expired.message());
+}
+
+#[tokio::test]
+async fn plans_are_rows_the_admin_can_edit() {
+    let app = spawn_app().await;
+    let plans = app.admin(Method::GET, "/admin/api/plans", None).await.data();
+    let starter = plans.iter().find(|plan| plan["name"] == "starter").unwrap();
+    assert_eq!(starter["rate_limit_per_min"], 10);
+    assert_eq!(starter["burst"], 20);
+    assert_eq!(starter["monthly_quota"], 1000);
+    assert_eq!(starter["retention_days"], 7);
+    assert_eq!(starter["webhooks"], false);
+    let enterprise = plans.iter().find(|plan| plan["name"] == "enterprise").unwrap();
+    assert_eq!(enterprise["monthly_quota"], serde_json::Value::Null);
+    assert_eq!(enterprise["retention_days"], serde_json::Value::Null);
+    let key = app.create_key("starter").await;
+    let updated = app.admin(Method::PUT, "/admin/api/plans/starter", Some(json!({"rate_limit_per_min": 12}))).await;
+    assert_eq!(updated.status, StatusCode::OK, "{}", updated.text());
+    assert_eq!(app.get("/health", &key).await.header("x-ratelimit-limit").unwrap(), "12");
+    let missing = app.admin(Method::PUT, "/admin/api/plans/gold", Some(json!({"burst": 1}))).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let bad = app.admin(Method::POST, "/admin/api/keys", Some(json!({"name": "x", "plan": "gold"}))).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn admin_api_needs_the_bearer_token_and_keys_have_the_documented_shape() {
+    let app = spawn_app().await;
+    for (method, path) in [(Method::GET, "/admin/api/keys"), (Method::POST, "/admin/api/keys"), (Method::GET, "/metrics")] {
+        let response = app.request(method.clone(), path, &[], "").await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{path}");
+        let wrong = app.request(method, path, &[("authorization", "Bearer nope")], "").await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(wrong.json()["success"], false);
+    }
+    let created = app
+        .admin(Method::POST, "/admin/api/keys", Some(json!({"name": "shape", "plan": "professional", "email": "a@b.c"})))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    let data = &created.data()[0];
+    let key = data["key"].as_str().unwrap();
+    assert!(key.starts_with("upj_"));
+    assert!(key.len() >= 4 + 32);
+    assert!(key[4..].chars().all(|c| c.is_ascii_alphanumeric()));
+    assert_eq!(data["name"], "shape");
+    assert_eq!(data["plan"], "professional");
+    assert_eq!(data["prefix"], &key[..8]);
+    assert_eq!(data["last4"], &key[key.len() - 4..]);
+    let listed = app.admin(Method::GET, "/admin/api/keys", None).await;
+    assert!(!listed.text().contains(key), "listings never show the key");
+    let row = &listed.data()[0];
+    assert_eq!(row["email"], "a@b.c");
+    assert!(row.get("key").is_none());
+}
+
+#[tokio::test]
+async fn counters_survive_a_clean_restart() {
+    let app = spawn_app().await;
+    let (key, _) = app.create_key_with(json!({"name": "r", "plan": "professional"})).await;
+    app.ingest(&[job("upwork-r1", 1)]).await;
+    for _ in 0..3 {
+        assert_eq!(app.get("/jobs", &key).await.status, StatusCode::OK);
+    }
+    let dir = app.stop().await;
+    let app = spawn_app_in(dir, |_| {}).await;
+    let usage = app.get("/usage", &key).await.data()[0].clone();
+    assert_eq!(usage["calls_this_month"], 3);
+    let log = app.admin(Method::GET, "/admin/api/requests?limit=50", None).await.data();
+    assert!(log.iter().filter(|row| row["route"] == "/jobs").count() >= 3, "{log:?}");
+    let usage_rows = app.admin(Method::GET, "/admin/api/usage?days=30", None).await.data();
+    assert!(usage_rows.iter().any(|row| row["calls"].as_i64().unwrap() >= 3), "{usage_rows:?}");
+}
+
+#[tokio::test]
+async fn repeated_401s_from_one_address_are_throttled() {
+    let app = spawn_app().await;
+    let good = app.create_key("enterprise").await;
+    let mut statuses = Vec::new();
+    for attempt in 0..80 {
+        let guess = format!("upj_{:040}", attempt);
+        statuses.push(app.get("/health", &guess).await.status);
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    assert!(statuses.contains(&StatusCode::TOO_MANY_REQUESTS), "guessing is throttled");
+    // Throttled addresses are refused before the key is even looked at.
+    let throttled = app.get("/health", &good).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.header("retry-after").is_some());
+    app.clock.advance(Duration::from_secs(120));
+    assert_eq!(app.get("/health", &good).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn keys_are_stored_only_as_hashes() {
+    let app = spawn_app().await;
+    let key = app.create_key("starter").await;
+    assert_eq!(app.get("/health", &key).await.status, StatusCode::OK);
+    let dir = app.stop().await;
+    let mut haystack = Vec::new();
+    for entry in std::fs::read_dir(dir.path()).unwrap() {
+        haystack.extend(std::fs::read(entry.unwrap().path()).unwrap());
+    }
+    let needle = key.as_bytes();
+    assert!(!haystack.windows(needle.len()).any(|window| window == needle), "the key is in the database files");
+    let random_part = &key.as_bytes()[8..];
+    assert!(!haystack.windows(random_part.len()).any(|window| window == random_part));
+}

@@ -80,14 +80,17 @@ CREATE INDEX job_terms_seq ON job_terms(seq);
 -- The full-text index. External content: the text lives once, in jobs.doc,
 -- and this view exposes it to FTS5 (for rebuild and integrity-check); the
 -- triggers below keep the index in step with every insert, update and delete,
--- whichever code path makes them.
+-- whichever code path makes them. Skills and tags are indexed as their JSON
+-- array text: the tokenizer treats the brackets, quotes and commas as
+-- separators, and (unlike json_each) a plain expression works inside a view
+-- that FTS5 reads for 'rebuild' and 'integrity-check'.
 CREATE VIEW jobs_fts_source AS
 SELECT
     seq,
     json_extract(doc, '$.title') AS title,
     json_extract(doc, '$.description') AS description,
-    (SELECT group_concat(value, ' ') FROM json_each(doc, '$.skills')) AS skills,
-    (SELECT group_concat(value, ' ') FROM json_each(doc, '$.tags')) AS tags
+    json_extract(doc, '$.skills') AS skills,
+    json_extract(doc, '$.tags') AS tags
 FROM jobs;
 
 CREATE VIRTUAL TABLE jobs_fts USING fts5(
@@ -102,8 +105,8 @@ CREATE TRIGGER jobs_fts_insert AFTER INSERT ON jobs BEGIN
         new.seq,
         json_extract(new.doc, '$.title'),
         json_extract(new.doc, '$.description'),
-        (SELECT group_concat(value, ' ') FROM json_each(new.doc, '$.skills')),
-        (SELECT group_concat(value, ' ') FROM json_each(new.doc, '$.tags')));
+        json_extract(new.doc, '$.skills'),
+        json_extract(new.doc, '$.tags'));
 END;
 
 CREATE TRIGGER jobs_fts_delete AFTER DELETE ON jobs BEGIN
@@ -112,8 +115,8 @@ CREATE TRIGGER jobs_fts_delete AFTER DELETE ON jobs BEGIN
         old.seq,
         json_extract(old.doc, '$.title'),
         json_extract(old.doc, '$.description'),
-        (SELECT group_concat(value, ' ') FROM json_each(old.doc, '$.skills')),
-        (SELECT group_concat(value, ' ') FROM json_each(old.doc, '$.tags')));
+        json_extract(old.doc, '$.skills'),
+        json_extract(old.doc, '$.tags'));
     DELETE FROM job_terms WHERE seq = old.seq;
 END;
 
@@ -123,14 +126,14 @@ CREATE TRIGGER jobs_fts_update AFTER UPDATE OF doc ON jobs BEGIN
         old.seq,
         json_extract(old.doc, '$.title'),
         json_extract(old.doc, '$.description'),
-        (SELECT group_concat(value, ' ') FROM json_each(old.doc, '$.skills')),
-        (SELECT group_concat(value, ' ') FROM json_each(old.doc, '$.tags')));
+        json_extract(old.doc, '$.skills'),
+        json_extract(old.doc, '$.tags'));
     INSERT INTO jobs_fts(rowid, title, description, skills, tags) VALUES (
         new.seq,
         json_extract(new.doc, '$.title'),
         json_extract(new.doc, '$.description'),
-        (SELECT group_concat(value, ' ') FROM json_each(new.doc, '$.skills')),
-        (SELECT group_concat(value, ' ') FROM json_each(new.doc, '$.tags')));
+        json_extract(new.doc, '$.skills'),
+        json_extract(new.doc, '$.tags'));
 END;
 
 -- Operator verdicts on data quality, by job id, so that they survive the job
@@ -232,3 +235,95 @@ CREATE TABLE request_log (
     latency_us INTEGER NOT NULL
 );
 CREATE INDEX request_log_time ON request_log(time);
+
+-- migration: 2
+
+-- Webhooks (SPEC section 3). A subscription belongs to an API key and holds
+-- its filters as a JSON object of `/jobs` parameters (name → string), exactly
+-- as validated at creation; the matcher parses them with the same code as
+-- `/jobs` whenever it loads them. During the 24 h after a rotation the
+-- previous secret signs too, until `previous_secret_expires_at`. All times in
+-- the webhook tables are Unix milliseconds.
+CREATE TABLE webhook_subscriptions (
+    id TEXT PRIMARY KEY,
+    key_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    description TEXT,
+    filters TEXT NOT NULL DEFAULT '{}',
+    secret TEXT NOT NULL,
+    previous_secret TEXT,
+    previous_secret_expires_at INTEGER,
+    active INTEGER NOT NULL DEFAULT 1,
+    disabled_reason TEXT,
+    disabled_at INTEGER,
+    created_at INTEGER NOT NULL,
+    -- delivery health: `failing_since` is the first failed attempt after the
+    -- last success (NULL while healthy); the endpoint is disabled once that
+    -- is older than --webhook-disable-after-days.
+    last_success_at INTEGER,
+    last_failure_at INTEGER,
+    failing_since INTEGER,
+    consecutive_failures INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX webhook_subscriptions_key ON webhook_subscriptions(key_id);
+
+-- The writer keeps an in-memory index of active subscriptions for matching;
+-- any change that can alter what matches gives this setting a new random
+-- value, so the index notices (even after a rolled-back change) and reloads.
+INSERT INTO settings VALUES ('webhooks_generation', '0');
+CREATE TRIGGER webhook_subscriptions_changed_insert AFTER INSERT ON webhook_subscriptions BEGIN
+    UPDATE settings SET value = CAST(random() AS TEXT) WHERE name = 'webhooks_generation';
+END;
+CREATE TRIGGER webhook_subscriptions_changed_update AFTER UPDATE OF filters, active, key_id ON webhook_subscriptions BEGIN
+    UPDATE settings SET value = CAST(random() AS TEXT) WHERE name = 'webhooks_generation';
+END;
+CREATE TRIGGER webhook_subscriptions_changed_delete AFTER DELETE ON webhook_subscriptions BEGIN
+    UPDATE settings SET value = CAST(random() AS TEXT) WHERE name = 'webhooks_generation';
+END;
+
+-- One event body (`{"type", "timestamp", "data"}`), stored once and shared by
+-- the messages that carry it to each matching subscription: a job that
+-- matches fifty subscriptions is written once, not fifty times.
+CREATE TABLE webhook_events (
+    id INTEGER PRIMARY KEY,
+    type TEXT NOT NULL,
+    payload BLOB NOT NULL,
+    created_at INTEGER NOT NULL
+);
+
+-- The outbox: one message per (event, subscription), written in the same
+-- transaction as the ingest that caused it, so a committed job's messages
+-- survive any crash. `id` is the `webhook-id` header, stable across retries.
+CREATE TABLE webhook_messages (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
+    event_id INTEGER NOT NULL REFERENCES webhook_events(id),
+    event_type TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    finished_at INTEGER                 -- once delivered or failed
+);
+-- The delivery worker's question, "which pending messages are due?", walks
+-- this index in due order and stops after a batch.
+CREATE INDEX webhook_messages_due ON webhook_messages(next_attempt_at) WHERE status = 'pending';
+CREATE INDEX webhook_messages_subscription ON webhook_messages(subscription_id, status);
+CREATE INDEX webhook_messages_event ON webhook_messages(event_id);
+CREATE INDEX webhook_messages_finished ON webhook_messages(finished_at) WHERE status <> 'pending';
+
+-- Every delivery attempt, kept --log-retention-days (30 by default).
+CREATE TABLE webhook_attempts (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    subscription_id TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    time INTEGER NOT NULL,              -- when the attempt started
+    success INTEGER NOT NULL,
+    status_code INTEGER,                -- NULL when no answer came (timeout, refused, network)
+    latency_ms INTEGER NOT NULL,
+    error TEXT
+);
+CREATE INDEX webhook_attempts_subscription ON webhook_attempts(subscription_id, time);
+CREATE INDEX webhook_attempts_time ON webhook_attempts(time);

@@ -33,6 +33,9 @@ pub enum Error {
     /// Per-minute limit or brute-force throttle; `retry_after` in seconds.
     #[error("{message}")]
     RateLimited { message: String, retry_after: u64 },
+    /// The request took longer than `--request-timeout`.
+    #[error("Request timed out")]
+    Timeout,
     /// The server is shutting down or the store is not open.
     #[error("Service unavailable")]
     Unavailable,
@@ -65,6 +68,7 @@ impl Error {
             Error::Conflict(message) => (StatusCode::CONFLICT, message.clone()),
             Error::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, self.to_string()),
             Error::RateLimited { message, .. } => (StatusCode::TOO_MANY_REQUESTS, message.clone()),
+            Error::Timeout => (StatusCode::SERVICE_UNAVAILABLE, self.to_string()),
             Error::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, self.to_string()),
             Error::Database(_) | Error::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error. Please try again later.".to_string())

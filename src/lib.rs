@@ -41,6 +41,7 @@ pub mod state;
 pub mod store;
 pub mod taxonomy;
 pub mod tls;
+pub mod webhooks;
 
 use crate::auth::Auth;
 use crate::auth::keys::{self, KeyHash};
@@ -192,11 +193,15 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
     let (stop_background, _) = tokio::sync::watch::channel(false);
-    let background = vec![
+    let mut background = vec![
         tokio::spawn(flusher(state.clone(), stop_background.subscribe())),
         tokio::spawn(auth_watcher(state.clone(), stop_background.subscribe())),
         tokio::spawn(pruner(state.clone(), stop_background.subscribe())),
+        tokio::spawn(webhooks::delivery::run(state.clone(), stop_background.subscribe())),
     ];
+    // Only when configured: `--inbox DIR`, `--feed URL`.
+    background.extend(ingest::inbox::spawn_watcher(&state, &stop_background));
+    background.extend(ingest::feed::spawn_pollers(&state, &stop_background));
     http::serve(listener, state.clone(), tls, shutdown).await;
     let _ = stop_background.send(true);
     for task in background {

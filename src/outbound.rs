@@ -7,6 +7,7 @@ use bytes::Bytes;
 use http_body_util::Full;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::legacy::connect::dns::{GaiResolver, Name};
 use hyper_util::rt::TokioExecutor;
 use std::time::Duration;
 
@@ -14,7 +15,19 @@ pub type HttpsClient = Client<hyper_rustls::HttpsConnector<HttpConnector>, Full<
 
 /// A client that speaks http and https (HTTP/1.1 and HTTP/2 by ALPN).
 pub fn client() -> HttpsClient {
-    let mut http = HttpConnector::new();
+    client_with_resolver(GaiResolver::new())
+}
+
+/// `client()` with its own DNS resolver: webhook delivery passes one that
+/// refuses private addresses, so the connection goes only where it checked.
+pub fn client_with_resolver<R>(resolver: R) -> Client<hyper_rustls::HttpsConnector<HttpConnector<R>>, Full<Bytes>>
+where
+    R: tower_service::Service<Name> + Clone + Send + Sync + 'static,
+    R::Response: Iterator<Item = std::net::SocketAddr>,
+    R::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    R::Future: Send,
+{
+    let mut http = HttpConnector::new_with_resolver(resolver);
     http.enforce_http(false);
     http.set_connect_timeout(Some(Duration::from_secs(10)));
     let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());

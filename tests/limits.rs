@@ -97,8 +97,7 @@ async fn starter_quota_refuses_until_the_month_turns() {
 #[tokio::test]
 async fn paid_plans_count_overage_and_the_cap_refuses() {
     let app = spawn_app().await;
-    let (key, _) =
-        app.create_key_with(json!({"name": "o", "plan": "professional", "monthly_quota": 3})).await;
+    let (key, _) = app.create_key_with(json!({"name": "o", "plan": "professional", "monthly_quota": 3})).await;
     for _ in 0..5 {
         assert_eq!(app.get("/jobs", &key).await.status, StatusCode::OK);
     }
@@ -186,7 +185,9 @@ async fn plans_are_rows_the_admin_can_edit() {
 #[tokio::test]
 async fn admin_api_needs_the_bearer_token_and_keys_have_the_documented_shape() {
     let app = spawn_app().await;
-    for (method, path) in [(Method::GET, "/admin/api/keys"), (Method::POST, "/admin/api/keys"), (Method::GET, "/metrics")] {
+    for (method, path) in
+        [(Method::GET, "/admin/api/keys"), (Method::POST, "/admin/api/keys"), (Method::GET, "/metrics")]
+    {
         let response = app.request(method.clone(), path, &[], "").await;
         assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{path}");
         let wrong = app.request(method, path, &[("authorization", "Bearer nope")], "").await;
@@ -194,7 +195,11 @@ async fn admin_api_needs_the_bearer_token_and_keys_have_the_documented_shape() {
         assert_eq!(wrong.json()["success"], false);
     }
     let created = app
-        .admin(Method::POST, "/admin/api/keys", Some(json!({"name": "shape", "plan": "professional", "email": "a@b.c"})))
+        .admin(
+            Method::POST,
+            "/admin/api/keys",
+            Some(json!({"name": "shape", "plan": "professional", "email": "a@b.c"})),
+        )
         .await;
     assert_eq!(created.status, StatusCode::CREATED);
     let data = &created.data()[0];

@@ -120,7 +120,15 @@ function route({ focus = true } = {}) {
   if (focus) $('h1', view.section)?.focus();
 }
 
-window.addEventListener('hashchange', () => route());
+window.addEventListener('hashchange', () => {
+  if (window.location.hash.startsWith('#/')) route();
+});
+
+// The skip link moves focus without touching the hash, which holds the route.
+$('.skip-link').addEventListener('click', (event) => {
+  event.preventDefault();
+  $('#main').focus();
+});
 
 // A click on the current view's link reloads it (hashchange does not fire).
 for (const link of $$('#nav a[data-route]')) {

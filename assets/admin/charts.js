@@ -12,13 +12,15 @@ export function lastDays(days, now = new Date()) {
   return out;
 }
 
+const TICKS = 4;
+
+/** A round axis maximum whose TICKS steps are whole, round numbers (counts are integers). */
 function niceMax(value) {
-  if (value <= 0) return 1;
-  const exponent = 10 ** Math.floor(Math.log10(value));
-  for (const step of [1, 2, 2.5, 5, 10]) {
-    if (step * exponent >= value) return step * exponent;
-  }
-  return 10 * exponent;
+  const raw = Math.max(1, value) / TICKS;
+  const exponent = 10 ** Math.floor(Math.log10(raw));
+  const steps = exponent >= 10 ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10];
+  const step = steps.map((s) => s * exponent).find((s) => s >= raw) ?? 10 * exponent;
+  return step * TICKS;
 }
 
 const observers = new WeakMap();
@@ -62,8 +64,8 @@ export function dayBarChart(container, { days, layers, label, height = 220 }) {
     const svg = s('svg', { class: 'chart-svg', width, height, viewBox: `0 0 ${width} ${height}`, role: 'img', 'aria-label': summary });
     svg.append(s('title', {}, summary));
 
-    for (let t = 0; t <= 4; t += 1) {
-      const value = (max * t) / 4;
+    for (let t = 0; t <= TICKS; t += 1) {
+      const value = (max * t) / TICKS;
       const yy = Math.round(y(value)) + 0.5;
       svg.append(s('line', { class: t === 0 ? 'axis' : 'grid', x1: pad.left, x2: width - pad.right, y1: yy, y2: yy }));
       svg.append(s('text', { class: 'tick', x: pad.left - 6, y: yy + 4, 'text-anchor': 'end' }, fmtCompact(value)));

@@ -16,7 +16,13 @@ let categoriesLoadedFor = null;
 export function renderKeyPicker() {
   const current = keyPick.value;
   replace(keyPick, h('option', { value: '' }, state.sessionKeys.length ? '— paste one instead —' : '— none yet, paste one —'),
-    state.sessionKeys.map((k) => h('option', { value: k.id }, `${k.name} · ${k.plan} (${k.prefix}…${k.last4})`)));
+    state.sessionKeys.map((k) => {
+      // The plan may have changed since the key was made: prefer the list's view.
+      const listed = state.keys.find((x) => x.id === k.id);
+      const plan = listed?.plan ?? k.plan;
+      const revoked = listed?.revoked ? ' — revoked' : '';
+      return h('option', { value: k.id }, `${k.name} · ${plan} (${k.prefix}…${k.last4})${revoked}`);
+    }));
   if (state.sessionKeys.some((k) => k.id === current)) keyPick.value = current;
 }
 

@@ -11,8 +11,8 @@ const VERDICT_LABEL = { spam: 'confirmed spam', not_spam: 'overruled: not spam',
 
 function reasonsCell(item) {
   const reasons = item.reasons || [];
-  if (item.kind === 'duplicate' && reasons.length === 0) {
-    return h('span', {}, 'Same posting as ', item.duplicate_of ? h('code', {}, item.duplicate_of) : 'an earlier job');
+  if (item.caughtAs === 'duplicate' && reasons.length === 0) {
+    return h('span', {}, 'Same posting as ', item.duplicate_of ? h('code', {}, item.duplicate_of) : 'an earlier job', item.verdict === 'not_duplicate' ? ' (overruled)' : '');
   }
   return h('ul', { class: 'reasons' }, reasons.map((r) => h('li', {},
     h('span', { class: 'reason-rule' }, r.rule),
@@ -42,7 +42,7 @@ async function deleteJob(item) {
 
 function actions(item) {
   const buttons = [];
-  if (item.kind === 'spam') {
+  if (item.caughtAs === 'spam') {
     if (item.verdict === 'not_spam') buttons.push(h('button', { type: 'button', class: 'btn small', onclick: () => setVerdict(item, 'spam') }, 'Back to spam'));
     else buttons.push(h('button', { type: 'button', class: 'btn small', 'data-testid': 'verdict-not-spam', onclick: () => setVerdict(item, 'not_spam') }, 'Not spam'));
     if (item.verdict === null || item.verdict === undefined) buttons.push(h('button', { type: 'button', class: 'btn small ghost', onclick: () => setVerdict(item, 'spam') }, 'Confirm spam'));
@@ -65,7 +65,7 @@ const table = new SortTable($('#quality-table'), {
       render: (i) => h('div', {}, h('span', { class: 'cell-main' }, i.title || '(untitled)'), h('span', { class: 'cell-sub muted mono' }, i.id)),
     },
     { key: 'posted', label: 'Posted', sort: (i) => i.posted_on, defaultDesc: true, render: (i) => timeEl(i.posted_on, { empty: '—' }) },
-    { key: 'kind', label: 'Caught as', sort: (i) => i.kind, render: (i) => badge(i.kind, i.kind === 'spam' ? 'danger-soft' : 'info') },
+    { key: 'kind', label: 'Caught as', sort: (i) => i.caughtAs, render: (i) => badge(i.caughtAs, i.caughtAs === 'spam' ? 'danger-soft' : 'info') },
     { key: 'score', label: 'Score', numeric: true, sort: (i) => i.spam_score, render: (i) => (i.spam_score === null || i.spam_score === undefined ? '—' : fmtNum(Math.round(i.spam_score * 100) / 100)) },
     { key: 'reasons', label: 'Reasons', className: 'col-wide', render: reasonsCell },
     { key: 'verdict', label: 'Verdict', sort: (i) => i.verdict || '', render: (i) => (i.verdict ? badge(VERDICT_LABEL[i.verdict] || i.verdict, i.verdict === 'spam' ? 'danger-soft' : 'ok') : h('span', { class: 'muted' }, 'not reviewed')) },
@@ -78,7 +78,7 @@ function applyFilters() {
   const kind = $('#quality-kind').value;
   const verdict = $('#quality-verdict').value;
   const rows = items.filter((i) => {
-    if (kind && i.kind !== kind) return false;
+    if (kind && i.caughtAs !== kind) return false;
     if (verdict === 'none' && i.verdict) return false;
     if (verdict === 'overruled' && !i.verdict) return false;
     if (!query) return true;
@@ -86,7 +86,7 @@ function applyFilters() {
       .some((f) => f && String(f).toLowerCase().includes(query));
   });
   table.setRows(rows);
-  const spam = items.filter((i) => i.kind === 'spam').length;
+  const spam = items.filter((i) => i.caughtAs === 'spam').length;
   $('#quality-count').textContent = `${rows.length} shown · ${fmtNum(spam)} spam · ${fmtNum(items.length - spam)} duplicates`;
 }
 
@@ -96,7 +96,12 @@ $('#quality-verdict').addEventListener('change', applyFilters);
 
 export async function load() {
   await withBusy(section, () => guarded(async () => {
-    items = await getData('/admin/api/quality');
+    // What the rules caught it as, even once overruled (the server may then
+    // report another kind and drop duplicate_of).
+    items = (await getData('/admin/api/quality')).map((item) => ({
+      ...item,
+      caughtAs: item.kind === 'spam' || item.kind === 'duplicate' ? item.kind : item.verdict === 'not_duplicate' ? 'duplicate' : 'spam',
+    }));
     applyFilters();
   }));
 }

@@ -37,7 +37,11 @@ function renderKeyOptions() {
 
 async function fetchRows() {
   const params = new URLSearchParams();
-  params.set('limit', $('#requests-limit').value);
+  const limit = Number($('#requests-limit').value);
+  const includeAdmin = $('#requests-admin').checked;
+  // This page's own /admin/api calls crowd the log; fetch more and hide them
+  // unless asked (the server caps limit at 1000).
+  params.set('limit', String(includeAdmin ? limit : Math.min(1000, limit * 4)));
   const keyId = $('#requests-key').value;
   if (keyId) params.set('key_id', keyId);
   const status = $('#requests-status').value.trim();
@@ -49,9 +53,11 @@ async function fetchRows() {
     }
     params.set('status', status);
   }
-  const rows = await getData(`/admin/api/requests?${params}`);
+  const all = await getData(`/admin/api/requests?${params}`);
+  const rows = (includeAdmin ? all : all.filter((r) => !String(r.route).startsWith('/admin'))).slice(0, limit);
   table.setRows(rows);
-  $('#requests-count').textContent = `${rows.length} requests · updated ${new Date().toLocaleTimeString()}`;
+  const hidden = includeAdmin ? '' : ' (admin page calls hidden)';
+  $('#requests-count').textContent = `${rows.length} requests${hidden} · updated ${new Date().toLocaleTimeString()}`;
 }
 
 export async function load() {
@@ -65,6 +71,7 @@ export async function load() {
 form.addEventListener('submit', (event) => { event.preventDefault(); load(); });
 $('#requests-key').addEventListener('change', () => load());
 $('#requests-limit').addEventListener('change', () => load());
+$('#requests-admin').addEventListener('change', () => load());
 
 function setFollow(on) {
   clearInterval(followTimer);

@@ -10,6 +10,9 @@ import { hBars, dayBarChart, lastDays } from './charts.js';
 
 const section = $('#view-store');
 
+const PLAN_ORDER = ['starter', 'professional', 'business', 'enterprise'];
+function planRank(name) { const i = PLAN_ORDER.indexOf(name); return i === -1 ? PLAN_ORDER.length : i; }
+
 function feedHealth(feed) {
   if (feed.last_error) return badge('error', 'danger');
   if (feed.last_success_at) return badge('ok', 'ok');
@@ -26,7 +29,7 @@ function render(stats) {
       title: `${fmtNum(stats.database_size_bytes)} bytes`,
       hint: stats.schema_version ? `schema v${stats.schema_version}` : null,
     }),
-    card('Last ingest', stats.last_ingest_at ? timeEl(stats.last_ingest_at) : 'never', { hint: stats.last_ingest_at ? null : 'no job ingested yet' }));
+    card('Last ingest', stats.last_ingest_at ? timeEl(stats.last_ingest_at) : 'never', { small: true, hint: stats.last_ingest_at ? null : 'no job ingested yet' }));
 
   const groups = [...(stats.by_category_group || [])].sort((a, b) => b.count - a.count);
   replace($('#store-groups'), groups.length
@@ -55,7 +58,7 @@ function render(stats) {
     : h('p', { class: 'muted' }, 'No inbox folder configured (serve --inbox DIR).'),
   h('dl', { class: 'kv' },
     h('dt', {}, 'Keys by plan'),
-    h('dd', {}, Object.entries(stats.keys_by_plan || {}).map(([plan, n]) => h('span', { class: 'kv-chip' }, badge(plan, `plan-${plan}`), ` ${fmtNum(n)}`)))),
+    h('dd', {}, Object.entries(stats.keys_by_plan || {}).sort(([a], [b]) => planRank(a) - planRank(b)).map(([plan, n]) => h('span', { class: 'kv-chip' }, badge(plan, `plan-${plan}`), ` ${fmtNum(n)}`)))),
   h('h3', {}, 'API requests per day'));
 
   const days = lastDays(30);
@@ -169,7 +172,11 @@ $('#store-prune').addEventListener('click', async () => {
   if (!yes) return;
   await guarded(async () => {
     const envelope = await api('POST', '/admin/api/prune');
-    notify(envelope.message || 'Pruning done.');
+    const result = envelope.data[0] || {};
+    const parts = [];
+    if (result.jobs_deleted !== undefined) parts.push(`${fmtNum(result.jobs_deleted)} jobs`);
+    if (result.request_log_deleted !== undefined) parts.push(`${fmtNum(result.request_log_deleted)} request-log rows`);
+    notify(envelope.message || (parts.length ? `Pruning done: ${parts.join(' and ')} deleted.` : 'Pruning done.'));
     await load();
   });
 });

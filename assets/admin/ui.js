@@ -304,8 +304,8 @@ export function simpleTable({ caption, headers, rows, empty = 'Nothing to show.'
       }, cell))))));
 }
 
-export function card(label, value, { hint, kind, title } = {}) {
-  return h('div', { class: ['card', kind && `card-${kind}`], title },
+export function card(label, value, { hint, kind, title, small } = {}) {
+  return h('div', { class: ['card', kind && `card-${kind}`, small && 'card-small'], title },
     h('p', { class: 'card-label' }, label),
     h('p', { class: 'card-value' }, value),
     hint ? h('p', { class: 'card-hint' }, hint) : null);

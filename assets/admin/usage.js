@@ -63,7 +63,11 @@ function renderDaysTable(days) {
     qr[i] += row.quota_refused || 0;
     if (row.calls) active[i].add(row.key_id);
   }
-  const tableRows = days.map((day, i) => [h('time', { datetime: day }, fmtDay(day)), fmtNum(calls[i]), fmtNum(rl[i]), fmtNum(qr[i]), fmtNum(active[i].size)]).reverse();
+  const tableRows = days
+    .map((day, i) => ({ day, i }))
+    .filter(({ i }) => calls[i] || rl[i] || qr[i])
+    .map(({ day, i }) => [h('time', { datetime: day }, fmtDay(day)), fmtNum(calls[i]), fmtNum(rl[i]), fmtNum(qr[i]), fmtNum(active[i].size)])
+    .reverse();
   const name = keyId ? ($('#usage-key').selectedOptions[0]?.textContent || keyId) : 'all keys';
   $('#h-usage-days').textContent = `By day · ${name}`;
   replace($('#usage-days'), simpleTable({
@@ -71,7 +75,9 @@ function renderDaysTable(days) {
     headers: ['Day (UTC)', 'Calls', 'Rate-limited', 'Quota-refused', 'Active keys'],
     rows: tableRows,
     numeric: [1, 2, 3, 4],
+    empty: 'No calls in the last 30 days.',
   }));
+  $('#usage-days-note').textContent = tableRows.length ? `${tableRows.length} of ${days.length} days had activity; the others are left out.` : '';
 }
 
 function drawChart(container, options) {
@@ -121,7 +127,7 @@ function render() {
       multiples.append(h('figure', { class: 'multiple' },
         h('figcaption', {}, h('span', { class: 'cell-main' }, key.name), h('span', { class: 'num' }, fmtNum(key.calls))),
         spark,
-        h('p', { class: 'cell-sub muted' }, `peak ${fmtNum(peak)}/day · ${key.activeDays} active days`)));
+        h('p', { class: 'cell-sub muted' }, `peak ${fmtNum(peak)}/day · ${key.activeDays} active ${key.activeDays === 1 ? 'day' : 'days'}`)));
       sparkline(spark, { values: key.series, label: `${key.name}: ${fmtNum(key.calls)} calls in 30 days, peak ${fmtNum(peak)} per day` });
     }
   }

@@ -1,6 +1,6 @@
 // Webhooks view: every subscription with its owner, filters and delivery health.
 
-import { getData } from './api.js';
+import { getData, loadKeys, state } from './api.js';
 import { h, $, replace, SortTable, card, timeEl, badge, fmtNum, guarded, withBusy, statusKind } from './ui.js';
 
 const section = $('#view-webhooks');
@@ -47,7 +47,14 @@ const table = new SortTable($('#webhooks-table'), {
         w.description ? h('span', { class: 'cell-sub' }, w.description) : null,
         h('span', { class: 'cell-sub muted mono' }, w.id)),
     },
-    { key: 'owner', label: 'Owner key', sort: (w) => w.key_name, render: (w) => h('div', {}, w.key_name || '—', h('span', { class: 'cell-sub muted mono' }, w.key_id)) },
+    {
+      key: 'owner', label: 'Owner key', sort: (w) => w.key_name,
+      render: (w) => {
+        const owner = state.keys.find((k) => k.id === w.key_id);
+        return h('div', {}, w.key_name || owner?.name || '—', owner?.revoked ? [' ', badge('revoked', 'muted')] : null,
+          h('span', { class: 'cell-sub muted mono' }, w.key_id));
+      },
+    },
     { key: 'filters', label: 'Filters', className: 'col-wide', render: (w) => h('span', { class: 'filters' }, filterSummary(w.filters)) },
     {
       key: 'health', label: 'Health', sort: (w) => health(w).rank,
@@ -66,7 +73,7 @@ const table = new SortTable($('#webhooks-table'), {
 
 export async function load() {
   await withBusy(section, () => guarded(async () => {
-    const hooks = await getData('/admin/api/webhooks');
+    const [hooks] = await Promise.all([getData('/admin/api/webhooks'), state.keys.length ? null : loadKeys()]);
     const counts = { healthy: 0, failing: 0, disabled: 0 };
     for (const w of hooks) {
       const label = health(w).label;

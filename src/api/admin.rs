@@ -420,10 +420,10 @@ async fn quality(context: &Context) -> Result<Response<Body>> {
         .into_iter()
         .map(|row| {
             let reasons: Value = serde_json::from_str(&row.spam_reasons).unwrap_or(Value::Array(Vec::new()));
-            let kind = if row.duplicate_of.is_some() {
+            // What the rules caught it as; `verdict` and `visible` say
+            // whether the operator overruled them.
+            let kind = if row.duplicate_of.is_some() && row.verdict.as_deref() != Some("not_spam") {
                 "duplicate"
-            } else if row.visible {
-                "overruled"
             } else {
                 "spam"
             };

@@ -80,7 +80,24 @@ pub async fn handle(state: AppState, request: Request<Incoming>, remote: SocketA
     let routed = router::route(request.method(), request.uri().path());
     let route_name = routed.as_ref().map(Route::name).unwrap_or("unmatched");
     let (mut response, key_id) = match routed {
-        Ok(route) => dispatch(&context, route, request).await,
+        Ok(route) => {
+            // Streams (export, backup) run as long as the client reads;
+            // everything else, uploads included, has a deadline, so a slow
+            // client cannot hold a connection and a task forever.
+            let seconds = context.state.config.request_timeout.max(1);
+            let deadline = match route {
+                Route::JobsExport | Route::AdminBackup => None,
+                Route::AdminJobsIngest => Some(std::time::Duration::from_secs(seconds * 10)),
+                _ => Some(std::time::Duration::from_secs(seconds)),
+            };
+            match deadline {
+                None => dispatch(&context, route, request).await,
+                Some(deadline) => match tokio::time::timeout(deadline, dispatch(&context, route, request)).await {
+                    Ok(answer) => answer,
+                    Err(_) => (error_response(&context, &Error::Timeout), None),
+                },
+            }
+        }
         Err(NoRoute::NotFound) => {
             let path = request.uri().path().chars().take(200).collect::<String>();
             (error_response(&context, &Error::NotFound(format!("Not found: no route for {method} {path}"))), None)

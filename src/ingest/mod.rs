@@ -6,6 +6,8 @@
 //! all validate, deduplicate and score the same way.
 
 pub mod dedup;
+pub mod feed;
+pub mod inbox;
 pub mod sources;
 pub mod spam;
 pub mod validate;
@@ -182,6 +184,7 @@ fn upsert_all(
     now: i64,
 ) -> Result<IngestReport> {
     let mut report = IngestReport::default();
+    let first_new_job = context.pending_events.new_visible_jobs.len();
     for record in prepared {
         match record {
             Prepared::Rejected(rejected) => report.rejected.push(rejected),
@@ -206,5 +209,8 @@ fn upsert_all(
             },
         }
     }
+    // Webhook messages for the new jobs commit with them, in this transaction.
+    let new_jobs = context.pending_events.new_visible_jobs.get(first_new_job..).unwrap_or_default().to_vec();
+    crate::webhooks::enqueue_new_jobs(context, &new_jobs, now)?;
     Ok(report)
 }

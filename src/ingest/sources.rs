@@ -1,28 +1,325 @@
-//! Health of the background ingest sources, shown in the admin stats.
+//! The background ingest sources (the inbox folder and feeds): the streaming
+//! reader they share, and their health as `GET /admin/api/stats` shows it.
+//!
+//! # Streaming
+//!
+//! [`ingest_stream`] reads a body the way `parse_records` does (a JSON array
+//! when the first non-blank byte is `[`, NDJSON otherwise) but never holds
+//! more than two batches of records in memory, so a 1 GB export costs the
+//! same memory as a 10 MB one:
+//!
+//! - NDJSON is read line by line; a line that is not JSON, or longer than
+//!   [`MAX_RECORD_BYTES`], is one rejected record, like any invalid record.
+//! - A JSON array is read twice: once to check its syntax, which takes no
+//!   memory, then element by element. An array that is not valid JSON is
+//!   refused whole and nothing of it is stored, the same as
+//!   `POST /admin/api/jobs` answers 400 to it; checking first is what lets
+//!   that promise hold without reading the array into memory.
+//!
+//! A blocking thread parses and prepares (validation, spam scoring,
+//! fingerprints: the CPU work) while the writer stores the previous batch,
+//! so the two overlap, as in `upjobs import`.
 
-use serde::Serialize;
+use super::{IngestOptions, IngestReport, Prepared, Rejected};
+use crate::state::AppState;
+use serde::de::{Deserializer as _, Error as _, SeqAccess, Visitor};
+use serde::{Deserialize as _, Serialize};
+use serde_json::Value;
+use std::io::{BufRead, Seek, SeekFrom};
 use std::sync::Mutex;
 
+/// Records per writer transaction when a source streams a file or a body:
+/// large enough that the commit cost is spread thin, small enough that API
+/// writes (keys, verdicts) queued behind a batch wait well under a second.
+pub const STREAM_BATCH_RECORDS: usize = 5_000;
+
+/// The longest NDJSON line read as a record. A job is a few kilobytes; a
+/// longer line is a broken export, and it is skipped rather than buffered.
+pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
+
+/// The most rejections listed one by one in a report. A file of a million
+/// bad lines still reports how many there were (`rejected_count`) without
+/// a report as large as the file.
+pub const MAX_LISTED_REJECTIONS: usize = 1_000;
+
+/// The health of one `--feed URL`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FeedHealth {
     pub url: String,
+    /// When a poll last succeeded (a 304 counts: the feed answered).
     pub last_success_at: Option<String>,
+    /// Why the current run of failures started; cleared by a success.
     pub last_error: Option<String>,
+    /// When the last poll finished, successful or not.
+    pub last_poll_at: Option<String>,
+    /// The HTTP status of the last poll (absent when no answer came).
+    pub last_status: Option<u16>,
     pub next_poll_at: Option<String>,
+    /// Failed polls in a row; each doubles the wait before the next poll.
     pub consecutive_failures: u32,
+    /// What the last poll that fetched a body ingested.
     pub last_report: Option<super::IngestReport>,
 }
 
+/// The health of the `--inbox DIR` folder.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct InboxHealth {
     pub dir: String,
+    /// Files moved to `done/` since the server started.
     pub done: u64,
+    /// Files moved to `failed/` since the server started.
     pub failed: u64,
+    /// When the last file was finished with.
     pub last_file_at: Option<String>,
+    /// The name of the last file finished with.
+    pub last_file: Option<String>,
+    /// The last problem with the folder itself or a file's report (cannot
+    /// create `done/`, cannot move a file); cleared when a file goes through.
+    pub last_error: Option<String>,
 }
 
 #[derive(Debug, Default)]
 pub struct SourceHealth {
     pub feeds: Mutex<Vec<FeedHealth>>,
     pub inbox: Mutex<Option<InboxHealth>>,
+}
+
+/// What a streamed ingest did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StreamOutcome {
+    /// The merged report; `rejected` lists at most [`MAX_LISTED_REJECTIONS`].
+    pub report: IngestReport,
+    /// Every rejected record, listed or not.
+    pub rejected_count: u64,
+    /// Why the body could not be read to its end: not a JSON array, a read
+    /// error, the store refused a batch. Batches stored before it are kept.
+    pub error: Option<String>,
+}
+
+impl StreamOutcome {
+    fn add(&mut self, mut report: IngestReport) {
+        self.rejected_count += report.rejected.len() as u64;
+        let room = MAX_LISTED_REJECTIONS.saturating_sub(self.report.rejected.len());
+        report.rejected.truncate(room);
+        self.report.merge(report);
+    }
+
+    /// Whether the body counts as failed: it could not be read to its end,
+    /// or it held records and not one of them was accepted.
+    pub fn failed(&self) -> bool {
+        self.error.is_some() || (self.report.accepted() == 0 && self.rejected_count > 0)
+    }
+
+    /// Why the body failed, in one line, if it did.
+    pub fn failure_reason(&self) -> Option<String> {
+        if let Some(error) = &self.error {
+            return Some(error.clone());
+        }
+        if !self.failed() {
+            return None;
+        }
+        let first = match self.report.rejected.first() {
+            Some(rejected) => format!("; first: line {}: {}", rejected.line, rejected.error),
+            None => String::new(),
+        };
+        Some(format!("no record was accepted ({} rejected{first})", self.rejected_count))
+    }
+}
+
+/// Reads NDJSON or a JSON array from `reader`, prepares the records on a
+/// blocking thread and stores them in batches of [`STREAM_BATCH_RECORDS`],
+/// counting each batch in the ingest metrics as it commits.
+///
+/// Dropping the returned future stops the reading thread at its next batch;
+/// batches already committed stay stored.
+pub async fn ingest_stream<R>(state: &AppState, reader: R) -> StreamOutcome
+where
+    R: BufRead + Seek + Send + 'static,
+{
+    // Two batches in flight: one being stored, one ready behind it.
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Prepared>>(2);
+    let reading = tokio::task::spawn_blocking(move || read_records(reader, &sender));
+    let options = IngestOptions { spam_threshold: state.config.spam_threshold };
+    let mut outcome = StreamOutcome::default();
+    while let Some(batch) = receiver.recv().await {
+        match super::store_batch(&state.store, batch, options, state.clock.now_unix()).await {
+            Ok(report) => {
+                crate::api::admin::record_ingest_metrics(state, &report);
+                outcome.add(report);
+            }
+            Err(error) => {
+                outcome.error = Some(format!("could not store the records: {error}"));
+                break;
+            }
+        }
+    }
+    // Closing the channel is what tells the reading thread to stop when a
+    // batch could not be stored.
+    drop(receiver);
+    let read_error = match reading.await {
+        Ok(result) => result.err(),
+        Err(error) => Some(format!("the reading thread failed: {error}")),
+    };
+    if outcome.error.is_none() {
+        outcome.error = read_error;
+    }
+    outcome
+}
+
+/// The message of a read that stopped because nobody stores its batches
+/// any more; the storing side has already recorded the reason.
+const RECEIVER_GONE: &str = "stopped: the records could not be stored";
+
+type BatchSender = tokio::sync::mpsc::Sender<Vec<Prepared>>;
+
+fn read_records<R: BufRead + Seek>(mut reader: R, sender: &BatchSender) -> Result<(), String> {
+    let first = first_non_blank_byte(&mut reader).map_err(|error| format!("could not read: {error}"))?;
+    reader.seek(SeekFrom::Start(0)).map_err(|error| format!("could not read: {error}"))?;
+    match first {
+        None => Ok(()),
+        Some(b'[') => read_array(reader, sender),
+        Some(_) => read_ndjson(reader, sender),
+    }
+}
+
+fn first_non_blank_byte(reader: &mut impl BufRead) -> std::io::Result<Option<u8>> {
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            return Ok(None);
+        }
+        if let Some(byte) = available.iter().find(|byte| !byte.is_ascii_whitespace()) {
+            return Ok(Some(*byte));
+        }
+        let length = available.len();
+        reader.consume(length);
+    }
+}
+
+fn read_ndjson(mut reader: impl BufRead, sender: &BatchSender) -> Result<(), String> {
+    let mut batch = Vec::with_capacity(STREAM_BATCH_RECORDS);
+    let mut line = Vec::new();
+    let mut line_number = 0;
+    loop {
+        let too_long = match read_line_bounded(&mut reader, &mut line, MAX_RECORD_BYTES) {
+            Ok(Some(too_long)) => too_long,
+            Ok(None) => break,
+            Err(error) => {
+                // Keep what was read: those records are complete lines.
+                send(sender, batch)?;
+                return Err(format!("could not read after line {line_number}: {error}"));
+            }
+        };
+        line_number += 1;
+        if too_long {
+            let error = format!("line longer than {MAX_RECORD_BYTES} bytes");
+            batch.push(Prepared::Rejected(Rejected { line: line_number, id: None, error }));
+        } else if line.iter().all(u8::is_ascii_whitespace) {
+            continue;
+        } else {
+            let record = serde_json::from_slice::<Value>(&line).map_err(|error| format!("invalid JSON: {error}"));
+            batch.push(super::prepare(line_number, record));
+        }
+        if batch.len() == STREAM_BATCH_RECORDS {
+            send(sender, std::mem::replace(&mut batch, Vec::with_capacity(STREAM_BATCH_RECORDS)))?;
+        }
+    }
+    send(sender, batch)
+}
+
+/// Reads one line (without its `\n`) into `line`. Returns `None` at the end
+/// of input, otherwise whether the line was longer than `limit`, in which
+/// case its bytes were skipped, not kept.
+fn read_line_bounded(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: usize) -> std::io::Result<Option<bool>> {
+    line.clear();
+    let mut too_long = false;
+    let mut read_anything = false;
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(error) => return Err(error),
+        };
+        if available.is_empty() {
+            return Ok(read_anything.then_some(too_long));
+        }
+        read_anything = true;
+        let newline = available.iter().position(|byte| *byte == b'\n');
+        let content = &available[..newline.unwrap_or(available.len())];
+        if !too_long {
+            if line.len() + content.len() > limit {
+                too_long = true;
+                line.clear();
+            } else {
+                line.extend_from_slice(content);
+            }
+        }
+        let used = content.len() + usize::from(newline.is_some());
+        reader.consume(used);
+        if newline.is_some() {
+            return Ok(Some(too_long));
+        }
+    }
+}
+
+fn read_array<R: BufRead + Seek>(mut reader: R, sender: &BatchSender) -> Result<(), String> {
+    // First pass: syntax only (`IgnoredAny` keeps nothing), so a broken
+    // array is refused before any of it is stored.
+    check_json_syntax(&mut reader).map_err(|error| format!("Invalid JSON array: {error}"))?;
+    reader.seek(SeekFrom::Start(0)).map_err(|error| format!("could not read: {error}"))?;
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    let visitor = BatchingVisitor { sender };
+    match (&mut deserializer).deserialize_seq(visitor) {
+        Ok(()) => Ok(()),
+        Err(_) if sender.is_closed() => Err(RECEIVER_GONE.to_string()),
+        // The syntax was checked, so this is a read error.
+        Err(error) => Err(format!("could not read the JSON array: {error}")),
+    }
+}
+
+/// Checks that `reader` holds one JSON value and nothing after it but
+/// blanks, keeping none of it in memory.
+fn check_json_syntax(reader: impl std::io::Read) -> serde_json::Result<()> {
+    let mut deserializer = serde_json::Deserializer::from_reader(reader);
+    serde::de::IgnoredAny::deserialize(&mut deserializer)?;
+    deserializer.end()
+}
+
+/// Prepares the elements of a JSON array as they are parsed and sends them
+/// on in batches, so the array is never in memory as a whole.
+struct BatchingVisitor<'a> {
+    sender: &'a BatchSender,
+}
+
+impl<'de> Visitor<'de> for BatchingVisitor<'_> {
+    type Value = ();
+
+    fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
+        formatter.write_str("a JSON array of jobs")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut elements: A) -> Result<(), A::Error> {
+        let mut batch = Vec::with_capacity(STREAM_BATCH_RECORDS);
+        let mut position = 0;
+        while let Some(value) = elements.next_element::<Value>()? {
+            position += 1;
+            batch.push(super::prepare(position, Ok(value)));
+            if batch.len() == STREAM_BATCH_RECORDS {
+                send(self.sender, std::mem::replace(&mut batch, Vec::with_capacity(STREAM_BATCH_RECORDS)))
+                    .map_err(A::Error::custom)?;
+            }
+        }
+        send(self.sender, batch).map_err(A::Error::custom)
+    }
+}
+
+fn send(sender: &BatchSender, batch: Vec<Prepared>) -> Result<(), String> {
+    if batch.is_empty() {
+        return Ok(());
+    }
+    sender.blocking_send(batch).map_err(|_| RECEIVER_GONE.to_string())
 }

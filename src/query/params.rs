@@ -396,7 +396,10 @@ pub fn parse_filter(pairs: &[(String, String)]) -> Result<JobFilter> {
         }
     }
     check_order(&filter.budget_min, &filter.budget_max, "budget_min")?;
-    check_order(&filter.hourly_min, &filter.hourly_max, "hourly_min")?;
+    // No order check for hourly_min/hourly_max: they bound different ends of
+    // the job's rate range (hourly_min against its max, hourly_max against
+    // its min), so hourly_min=40&hourly_max=30 is a meaningful query (ranges
+    // reaching both above 40 and below 30), not a contradiction.
     check_order(&filter.buyer_total_spent_min, &filter.buyer_total_spent_max, "buyer.total_spent_min")?;
     check_order(
         &filter.buyer_total_assignments_min,

@@ -68,6 +68,21 @@ pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, no
         .prepare_cached("SELECT seq, posted_on, fingerprint_simhash FROM jobs WHERE id = ?1")?
         .query_row([&row.id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
+    // A re-ingest with the same text keeps the duplicate decision made when
+    // the job was first seen: looking again would find reposts that came
+    // after it and make the original a duplicate of its own repost.
+    // (New ids, the bulk of an import, skip the query.)
+    let stored_duplicate_decision: Option<Option<String>> = match existing {
+        None => None,
+        Some(_) => conn
+            .prepare_cached(
+                "SELECT j.duplicate_of FROM jobs j WHERE j.id = ?1 AND j.fingerprint_exact = ?2 \
+                 AND j.fingerprint_simhash = ?3 \
+                 AND (j.duplicate_of IS NULL OR EXISTS (SELECT 1 FROM jobs o WHERE o.id = j.duplicate_of))",
+            )?
+            .query_row(params![row.id, row.fingerprint.exact as i64, row.fingerprint.simhash as i64], |r| r.get(0))
+            .optional()?,
+    };
     let verdict: Option<String> = conn
         .prepare_cached("SELECT verdict FROM verdicts WHERE job_id = ?1")?
         .query_row([&row.id], |r| r.get(0))
@@ -80,6 +95,8 @@ pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, no
     };
     let duplicate_of = if verdict.as_deref() == Some("not_duplicate") {
         None
+    } else if let Some(decision) = stored_duplicate_decision {
+        decision
     } else {
         find_original(context, row, existing.map(|(seq, _, _)| seq))?
     };
@@ -90,7 +107,11 @@ pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, no
     let (seq, inserted) = match existing {
         Some((seq, posted_on, old_simhash)) if posted_on == row.posted_on => {
             update_row(conn, seq, row, visible, duplicate_of.as_deref(), now)?;
-            context.dedup.remove(seq, Fingerprint { exact: 0, simhash: old_simhash as u64 });
+            // An unchanged sketch is updated in place by the insert below,
+            // which keeps the job's place in the index's "first seen" order.
+            if spam || old_simhash != row.fingerprint.simhash as i64 {
+                context.dedup.remove(seq, Fingerprint { exact: 0, simhash: old_simhash as u64 });
+            }
             (seq, false)
         }
         Some((old_seq, _, old_simhash)) => {

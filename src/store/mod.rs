@@ -13,6 +13,7 @@ pub mod keys;
 pub mod migrate;
 pub mod readers;
 pub mod usage;
+pub mod webhooks;
 pub mod writer;
 
 use crate::error::{Error, Result};
@@ -39,10 +40,19 @@ impl Store {
     pub fn open(path: &Path, commit_hooks: Vec<writer::CommitHook>) -> Result<Store> {
         let conn = open_read_write(path)?;
         migrate::apply(&conn)?;
-        let mut dedup = DedupIndex::new();
-        jobs::load_dedup_index(&conn, &mut dedup, chrono::Utc::now().timestamp())?;
-        let context = WriterContext { conn, dedup, commit_hooks, pending_events: Default::default() };
-        let (writer, _thread) = Writer::start(context);
+        let context = WriterContext {
+            conn,
+            dedup: DedupIndex::new(),
+            commit_hooks,
+            pending_events: Default::default(),
+            webhook_index: Default::default(),
+        };
+        let (writer, _thread) = Writer::start(context, |context| {
+            let now = chrono::Utc::now().timestamp();
+            if let Err(error) = jobs::load_dedup_index(&context.conn, &mut context.dedup, now) {
+                tracing::error!(%error, "could not rebuild the duplicate index; duplicates of older jobs may be missed");
+            }
+        });
         let readers = Readers::open(path, READER_POOL_SIZE)?;
         Ok(Store { path: path.to_path_buf(), writer, readers })
     }

@@ -28,6 +28,9 @@ pub struct WriterContext {
     pub commit_hooks: Vec<CommitHook>,
     /// What the current transaction has produced for the hooks.
     pub pending_events: CommitEvents,
+    /// Active webhook subscriptions filed for matching new jobs; reloads
+    /// itself when they change (see `webhooks::matching`).
+    pub webhook_index: crate::webhooks::matching::SubscriptionIndex,
 }
 
 /// Called after each commit with what it produced.
@@ -89,11 +92,19 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer thread on `context`. The thread ends when every
     /// `Writer` handle is dropped, after finishing what is queued.
-    pub fn start(context: WriterContext) -> (Writer, std::thread::JoinHandle<()>) {
+    /// `initialize` runs on the writer thread before the first task, so slow
+    /// warm-up (rebuilding the duplicate index) does not delay serving reads.
+    pub fn start(
+        mut context: WriterContext,
+        initialize: impl FnOnce(&mut WriterContext) + Send + 'static,
+    ) -> (Writer, std::thread::JoinHandle<()>) {
         let (sender, receiver) = mpsc::channel::<Task>();
         let handle = std::thread::Builder::new()
             .name("upjobs-writer".into())
-            .spawn(move || run(context, receiver))
+            .spawn(move || {
+                initialize(&mut context);
+                run(context, receiver)
+            })
             .expect("spawning the writer thread");
         (Writer { sender }, handle)
     }

@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
@@ -40,6 +41,8 @@ const MARKER = `zephyrquokka${RUN}`;
 
 let tmp;
 let server;
+let receiver; // a local webhook endpoint (loopback only)
+const received = [];
 let serverLog = '';
 let base;
 let context;
@@ -67,7 +70,8 @@ async function startServer() {
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('UPJOBS_')));
   env.UPJOBS_ADMIN_TOKEN = ADMIN_TOKEN;
   env.NO_COLOR = '1';
-  const child = spawn(bin, ['serve', '--db', path.join(tmp, 't.db'), '--listen', '127.0.0.1:0', '--demo'], {
+  // --webhook-allow-private: the test's webhook receiver listens on loopback.
+  const child = spawn(bin, ['serve', '--db', path.join(tmp, 't.db'), '--listen', '127.0.0.1:0', '--demo', '--webhook-allow-private'], {
     env, stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr.on('data', (chunk) => { serverLog += chunk; });
@@ -93,6 +97,29 @@ async function stopServer() {
   if (await Promise.race([exited, timeout]) === 'timeout') {
     server.kill('SIGKILL');
     await exited;
+  }
+}
+
+async function startReceiver() {
+  const srv = http.createServer((request, response) => {
+    let body = '';
+    request.on('data', (chunk) => { body += chunk; });
+    request.on('end', () => {
+      received.push({ headers: request.headers, body });
+      response.writeHead(204).end();
+    });
+  });
+  await new Promise((resolve) => srv.listen(0, '127.0.0.1', resolve));
+  return srv;
+}
+
+/** Polls `check` until it returns a truthy value or `ms` pass. */
+async function eventually(check, ms = 10_000) {
+  const until = Date.now() + ms;
+  for (;;) {
+    const value = await check();
+    if (value || Date.now() > until) return value;
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 
@@ -192,6 +219,9 @@ function job(n, extra = {}) {
 before(async () => {
   assert.ok(fs.existsSync(CHROMIUM), `Chromium not found at ${CHROMIUM} (apt-get install chromium)`);
   tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'upjobs-e2e-'));
+  // A fresh set of pictures for this run.
+  if (fs.existsSync(SHOTS)) for (const f of fs.readdirSync(SHOTS).filter((n) => n.endsWith('.png'))) fs.rmSync(path.join(SHOTS, f));
+  receiver = await startReceiver();
   ({ child: server, url: base } = await startServer());
   context = await chromium.launchPersistentContext(path.join(tmp, 'profile'), {
     executablePath: CHROMIUM,
@@ -222,12 +252,17 @@ before(async () => {
 after(async () => {
   await context?.close().catch(() => {});
   await stopServer();
+  await new Promise((resolve) => (receiver ? receiver.close(resolve) : resolve()));
   if (tmp) {
     fs.mkdirSync(path.join(REPO, 'target'), { recursive: true });
     fs.writeFileSync(path.join(REPO, 'target', 'browser-test-server.log'), serverLog);
     fs.rmSync(tmp, { recursive: true, force: true });
   }
-  if (process.env.UPDATE_DOCS_SCREENSHOTS === '1' && fs.existsSync(SHOTS)) {
+  if (process.env.UPDATE_DOCS_SCREENSHOTS === '1') {
+    if (passed !== steps) {
+      console.error(`docs/screenshots not updated: ${steps - passed} of ${steps} steps failed`);
+      return;
+    }
     fs.mkdirSync(DOCS_SHOTS, { recursive: true });
     for (const file of fs.readdirSync(SHOTS).filter((f) => f.endsWith('.png'))) {
       fs.copyFileSync(path.join(SHOTS, file), path.join(DOCS_SHOTS, file));
@@ -237,8 +272,16 @@ after(async () => {
 
 // ------------------------------------------------------------------- steps
 
+let steps = 0;
+let passed = 0;
+/** it() that counts passes, so that docs screenshots are only refreshed by a green run. */
+function step(name, fn) {
+  steps += 1;
+  it(name, async () => { await fn(); passed += 1; });
+}
+
 describe('admin page', { timeout: 600_000 }, () => {
-  it('is served from the binary with a strict CSP and refuses the API without a token', async () => {
+  step('is served from the binary with a strict CSP and refuses the API without a token', async () => {
     const html = await fetch(`${base}/admin`);
     assert.equal(html.status, 200);
     assert.match(html.headers.get('content-type') || '', /text\/html/);
@@ -261,7 +304,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     assert.equal(envelope.message, 'Invalid or missing admin token');
   });
 
-  it('refuses a wrong admin token', async () => {
+  step('refuses a wrong admin token', async () => {
     await page.goto(`${base}/admin`);
     await tid('token-input').waitFor();
     await screenshot('signin');
@@ -275,7 +318,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), 'token-input');
   });
 
-  it('signs in with the admin token, kept in sessionStorage only', async () => {
+  step('signs in with the admin token, kept in sessionStorage only', async () => {
     await tid('token-input').fill(ADMIN_TOKEN);
     await tid('token-input').press('Enter');
     await tid('nav-keys').waitFor();
@@ -292,7 +335,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     await screenshot('keys');
   });
 
-  it('creates a key and shows it once, with a copy button and focus returned', async () => {
+  step('creates a key and shows it once, with a copy button and focus returned', async () => {
     // Escape closes the dialog and focus goes back to the button that opened it.
     await tid('create-key').click();
     await tid('key-name').waitFor();
@@ -347,9 +390,17 @@ describe('admin page', { timeout: 600_000 }, () => {
     await tid('keys-search').fill(created.name);
     await page.waitForFunction(() => document.querySelectorAll('#keys-table tbody tr[data-testid^="key-row-"]').length === 1);
     await tid('keys-search').fill('');
+    await page.waitForFunction(() => document.querySelectorAll('#keys-table tbody tr[data-testid^="key-row-"]').length > 1);
+
+    // Sortable headers announce their order.
+    const nameHeader = page.locator('#keys-table th[data-key="name"]');
+    await nameHeader.locator('button').click();
+    assert.equal(await nameHeader.getAttribute('aria-sort'), 'ascending');
+    await nameHeader.locator('button').press('Enter');
+    assert.equal(await nameHeader.getAttribute('aria-sort'), 'descending');
   });
 
-  it('the new key works against /jobs', async () => {
+  step('the new key works against /jobs', async () => {
     const jobs = await publicGet('/jobs?limit=5', created.key);
     assert.equal(jobs.status, 200, JSON.stringify(jobs.body));
     assert.equal(jobs.body.success, true);
@@ -367,7 +418,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     assert.ok(statuses.includes(200) && statuses.includes(429), `statuses: ${statuses.join(',')}`);
   });
 
-  it("changes the key's plan", async () => {
+  step("changes the key's plan", async () => {
     const row = tid(`key-row-${created.id}`);
     await row.getByTestId('change-plan').click();
     await tid('edit-plan').waitFor();
@@ -384,7 +435,23 @@ describe('admin page', { timeout: 600_000 }, () => {
     assert.equal(usage.body.data[0].rate_limit_per_min, listed.rate_limit_per_min);
   });
 
-  it('ingests an uploaded NDJSON file and shows the per-record report', async () => {
+  step('subscribes two webhooks for the new key (one healthy, one failing)', async () => {
+    const subscribe = async (url, description) => {
+      const response = await fetch(`${base}/webhooks`, {
+        method: 'POST',
+        headers: { 'X-API-KEY': created.key, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ url, description, filters: { q: MARKER } }),
+      });
+      const body = await response.json();
+      assert.equal(response.status, 201, JSON.stringify(body));
+      return body.data[0];
+    };
+    created.hookOk = await subscribe(`http://127.0.0.1:${receiver.address().port}/hooks/upjobs`, 'e2e receiver');
+    // Port 1 on loopback: nothing listens there, so every attempt fails.
+    created.hookBad = await subscribe('http://127.0.0.1:1/unreachable', 'e2e unreachable endpoint');
+  });
+
+  step('ingests an uploaded NDJSON file and shows the per-record report', async () => {
     await gotoView('store');
     const lines = [job(0), job(1), job(2)].map((j) => JSON.stringify(j));
     const bad = job(3);
@@ -412,7 +479,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     await screenshot('store');
   });
 
-  it('runs a query in the playground, with curl and next page', async () => {
+  step('runs a query in the playground, with curl and next page', async () => {
     await gotoView('playground');
     // The key created in this session is offered (and preselected).
     await tid('pg-key-pick').selectOption(created.id);
@@ -448,7 +515,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     await page.locator('#pg-budget_min').fill('');
   });
 
-  it('revokes the key after a confirmation; /jobs then refuses it', async () => {
+  step('revokes the key after a confirmation; /jobs then refuses it', async () => {
     await gotoView('keys');
     const row = tid(`key-row-${created.id}`);
     await row.getByTestId('revoke').click();
@@ -465,7 +532,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     assert.equal(refused.body.success, false);
   });
 
-  it('shows usage charts that match the usage API', async () => {
+  step('shows usage charts that match the usage API', async () => {
     const section = await gotoView('usage');
     assert.ok(await section.locator('#usage-total-chart svg[role="img"]').count() >= 1);
     const rows = await adminApi('GET', '/admin/api/usage?days=30');
@@ -482,12 +549,51 @@ describe('admin page', { timeout: 600_000 }, () => {
     await screenshot('usage');
   });
 
-  it('shows data quality, webhooks and the request log with filters', async () => {
-    await gotoView('quality');
+  step('shows the data-quality list', async () => {
+    const section = await gotoView('quality');
+    const caught = await adminApi('GET', '/admin/api/quality');
+    const rows = await section.locator('tbody tr[data-testid^="quality-row-"]').count();
+    assert.equal(rows, caught.length);
     await screenshot('quality');
-    await gotoView('webhooks');
-    await screenshot('webhooks');
 
+    // Overrule one decision and see the verdict come back from the API.
+    const target = caught.find((item) => item.kind === 'duplicate' && !item.verdict)
+      || caught.find((item) => item.kind === 'spam' && !item.verdict);
+    if (target) {
+      const row = tid(`quality-row-${target.id}`);
+      const verdict = target.kind === 'duplicate' ? 'not_duplicate' : 'not_spam';
+      await row.getByTestId(target.kind === 'duplicate' ? 'verdict-not-duplicate' : 'verdict-not-spam').click();
+      await row.getByText(/overruled: not a/).waitFor();
+      const after = (await adminApi('GET', '/admin/api/quality')).find((item) => item.id === target.id);
+      assert.equal(after?.verdict, verdict);
+      await assertNoAlert();
+    }
+  });
+
+  step('shows the webhook subscriptions with their health', async () => {
+    // The uploaded jobs matched both subscriptions: wait for the first attempts.
+    await eventually(async () => {
+      const hooks = await adminApi('GET', '/admin/api/webhooks');
+      const ok = hooks.find((w) => w.id === created.hookOk?.id);
+      const bad = hooks.find((w) => w.id === created.hookBad?.id);
+      return ok?.last_success_at && bad?.last_failure_at;
+    }, 15_000);
+    const section = await gotoView('webhooks');
+    const hooks = await adminApi('GET', '/admin/api/webhooks');
+    assert.equal(await section.locator('tbody tr[data-testid^="webhook-row-"]').count(), hooks.length);
+    for (const hook of [created.hookOk, created.hookBad]) {
+      const listed = hooks.find((w) => w.id === hook.id);
+      assert.ok(listed, `webhook ${hook.id} is listed`);
+      assert.equal(listed.key_id, created.id);
+      const row = tid(`webhook-row-${hook.id}`);
+      assert.ok((await row.textContent()).includes(hook.url));
+      assert.ok((await row.textContent()).includes(`q=${MARKER}`));
+    }
+    assert.ok(received.length >= 1, 'the receiver got a delivery');
+    await screenshot('webhooks');
+  });
+
+  step('shows the request log, filtered by status', async () => {
     const section = await gotoView('requests');
     await section.locator('tbody tr').first().waitFor();
     await page.locator('#requests-status').fill('401');
@@ -505,7 +611,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     await screenshot('requests');
   });
 
-  it('is usable at phone width (375 px)', async () => {
+  step('is usable at phone width (375 px)', async () => {
     await page.setViewportSize(PHONE);
     await gotoView('keys');
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
@@ -521,7 +627,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     await page.setViewportSize(DESKTOP);
   });
 
-  it('signs out', async () => {
+  step('signs out', async () => {
     await gotoView('keys');
     await tid('sign-out').click();
     await tid('token-input').waitFor();
@@ -529,7 +635,7 @@ describe('admin page', { timeout: 600_000 }, () => {
     assert.equal(await tid('nav-keys').isVisible(), false);
   });
 
-  it('broke no CSP rule, threw no error and contacted no other origin', async () => {
+  step('broke no CSP rule, threw no error and contacted no other origin', async () => {
     const violations = await page.evaluate(() => window.__csp || []);
     assert.deepEqual([...problems.csp, ...violations], []);
     assert.deepEqual(problems.pageErrors, []);

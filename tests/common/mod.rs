@@ -143,8 +143,7 @@ impl TestApp {
     pub async fn admin(&self, method: Method, path: &str, body: Option<Value>) -> TestResponse {
         let bearer = format!("Bearer {ADMIN_TOKEN}");
         let body = body.map(|value| Bytes::from(value.to_string())).unwrap_or_default();
-        self.request(method, path, &[("authorization", &bearer), ("content-type", "application/json")], body)
-            .await
+        self.request(method, path, &[("authorization", &bearer), ("content-type", "application/json")], body).await
     }
 
     /// Creates a key on `plan` through the admin API and returns the key.
@@ -184,7 +183,7 @@ pub fn job(id: &str, hours_ago: i64) -> Value {
     json!({
         "id": id,
         "title": format!("Senior React Developer for SaaS Platform {id}"),
-        "description": format!("We're looking for an experienced React developer to build dashboards. Reference {id}."),
+        "description": distinct_description(id),
         "job_type": 2,
         "status": 1,
         "contractor_tier": 2,
@@ -206,4 +205,251 @@ pub fn job(id: &str, hours_ago: i64) -> Value {
         "is_private": false,
         "privacy_reason": ""
     })
+}
+
+/// Words for `distinct_job` texts: plain English with no digits, so that
+/// the duplicate detector (which drops digit-only words) sees each job's
+/// own mix of words.
+const DISTINCT_WORDS: &[&str] = &[
+    "react",
+    "vue",
+    "angular",
+    "svelte",
+    "django",
+    "flask",
+    "rails",
+    "laravel",
+    "spring",
+    "kotlin",
+    "swift",
+    "flutter",
+    "android",
+    "iphone",
+    "dashboard",
+    "checkout",
+    "inventory",
+    "booking",
+    "calendar",
+    "invoice",
+    "newsletter",
+    "landing",
+    "portfolio",
+    "marketplace",
+    "analytics",
+    "reporting",
+    "migration",
+    "refactor",
+    "testing",
+    "automation",
+    "scraper",
+    "crawler",
+    "chatbot",
+    "search",
+    "mapping",
+    "routing",
+    "billing",
+    "subscription",
+    "onboarding",
+    "accessibility",
+    "localization",
+    "translation",
+    "copywriting",
+    "editing",
+    "illustration",
+    "branding",
+    "logo",
+    "animation",
+    "video",
+    "podcast",
+    "audio",
+    "photography",
+    "retouching",
+    "bookkeeping",
+    "payroll",
+    "taxes",
+    "forecasting",
+    "budgeting",
+    "research",
+    "survey",
+    "interview",
+    "legal",
+    "contract",
+    "compliance",
+    "privacy",
+    "security",
+    "firewall",
+    "network",
+    "kubernetes",
+    "docker",
+    "terraform",
+    "ansible",
+    "linux",
+    "windows",
+    "database",
+    "postgres",
+    "mysql",
+    "mongodb",
+    "redis",
+    "kafka",
+    "spark",
+    "pandas",
+    "tableau",
+    "excel",
+    "spreadsheet",
+    "wordpress",
+    "shopify",
+    "woocommerce",
+    "magento",
+    "seo",
+    "advertising",
+    "campaign",
+    "outreach",
+    "recruiting",
+    "support",
+    "helpdesk",
+    "ticketing",
+    "warehouse",
+    "logistics",
+    "shipping",
+    "garden",
+    "kitchen",
+    "fitness",
+    "medical",
+    "dental",
+    "veterinary",
+    "school",
+    "tutoring",
+    "music",
+    "gaming",
+    "unity",
+    "unreal",
+    "blender",
+    "modeling",
+    "printing",
+    "jewelry",
+    "fashion",
+];
+
+/// `job(id, hours_ago)` with a title and description of its own: words
+/// picked by a hash of the id, so no two ids look like reposts of each
+/// other to the duplicate detector (`job` differs only in the id).
+pub fn distinct_job(id: &str, hours_ago: i64) -> Value {
+    let mut state = id
+        .bytes()
+        .fold(0xcbf2_9ce4_8422_2325_u64, |hash, byte| (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3));
+    let mut next_word = move || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        DISTINCT_WORDS[(state % DISTINCT_WORDS.len() as u64) as usize]
+    };
+    let title = format!("{} {} {} project", next_word(), next_word(), next_word());
+    let description: Vec<&str> = (0..24).map(|_| next_word()).collect();
+    let mut value = job(id, hours_ago);
+    value["title"] = json!(title);
+    value["description"] = json!(format!("We need help with {}.", description.join(" ")));
+    value
+}
+
+/// Runs `check` every 50 ms until it returns `Some`, and returns that;
+/// panics with `what` once `timeout` has passed.
+pub async fn eventually<T, F, Fut>(timeout: std::time::Duration, what: &str, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = tokio::time::Instant::now() + timeout;
+    loop {
+        if let Some(value) = check().await {
+            return value;
+        }
+        if tokio::time::Instant::now() >= deadline {
+            panic!("timed out after {timeout:?} waiting for {what}");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// A description of 40 words picked from a vocabulary by a hash of `id`:
+/// fixtures built with `job()` must not look like reposts of each other to
+/// the duplicate detector.
+pub fn distinct_description(id: &str) -> String {
+    const WORDS: &[&str] = &[
+        "analytics",
+        "billing",
+        "calendar",
+        "checkout",
+        "dashboard",
+        "export",
+        "gallery",
+        "inventory",
+        "kanban",
+        "ledger",
+        "mapping",
+        "newsletter",
+        "onboarding",
+        "payroll",
+        "quiz",
+        "reporting",
+        "scheduler",
+        "timeline",
+        "upload",
+        "voting",
+        "warehouse",
+        "booking",
+        "chat",
+        "catalog",
+        "forum",
+        "survey",
+        "tracker",
+        "wiki",
+        "invoice",
+        "roster",
+        "playlist",
+        "recipe",
+        "garden",
+        "fleet",
+        "clinic",
+        "school",
+        "museum",
+        "bakery",
+        "brewery",
+        "gym",
+        "hotel",
+        "library",
+        "marina",
+        "orchard",
+        "pharmacy",
+        "salon",
+        "stadium",
+        "theater",
+        "vineyard",
+        "zoo",
+        "accessibility",
+        "caching",
+        "migration",
+        "pagination",
+        "localization",
+        "charts",
+        "permissions",
+        "notifications",
+        "search",
+        "offline",
+        "sync",
+        "audit",
+        "backup",
+        "metrics",
+    ];
+    let mut state: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in id.bytes() {
+        state = (state ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    let mut words = Vec::with_capacity(40);
+    for _ in 0..40 {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        words.push(WORDS[(state % WORDS.len() as u64) as usize]);
+    }
+    format!("We're looking for an experienced React developer to build {}.", words.join(" "))
 }

@@ -1,0 +1,584 @@
+//! The delivery worker: sends due outbox messages and records every attempt.
+//!
+//! One tokio task (started by `crate::run`) owns the loop. It wakes when a
+//! commit wrote outbox messages (`AppState::webhook_wakeup`, notified by the
+//! writer's commit hook), when a retry falls due, and at least once a second
+//! (to pick up messages another process queued, such as `upjobs import`, and
+//! clock moves in tests). Each round reads due messages through the reader
+//! pool and starts one task per message, at most
+//! [`MAX_CONCURRENT_DELIVERIES`] at once and [`MAX_CONCURRENT_PER_SUBSCRIPTION`]
+//! per endpoint, so one slow endpoint cannot hold every slot.
+//!
+//! Outcomes are written back in batches by one writer task at a time: the
+//! attempt row, then the message's new state (delivered, rescheduled, or
+//! failed once the retry schedule is exhausted) and the endpoint's health.
+//! A message stays in the worker's in-flight set until its outcome has
+//! committed, so it is never sent twice at once; a message whose outcome was
+//! lost (crash, shutdown) is still pending in the database and is sent again.
+//!
+//! While an endpoint fails, its other pending messages are held back until
+//! the failed message's next retry: an endpoint that is down is probed a few
+//! messages at a time on the retry schedule instead of receiving its whole
+//! backlog every round.
+
+use crate::clock::Clock;
+use crate::outbound;
+use crate::state::AppState;
+use crate::store::webhooks::{self as rows, AttemptRow, DueMessage};
+use crate::webhooks::guard::{self, GuardedResolver};
+use crate::webhooks::signing;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::header::{CONTENT_TYPE, HeaderValue, LOCATION, RETRY_AFTER, USER_AGENT};
+use hyper::{Request, StatusCode};
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::HttpConnector;
+use std::collections::{HashMap, HashSet};
+use std::time::{Duration, Instant};
+use tokio::sync::watch;
+use tokio::task::JoinSet;
+
+/// Requests in flight at once, over all endpoints.
+pub const MAX_CONCURRENT_DELIVERIES: usize = 64;
+/// Requests in flight at once to one subscription's endpoint.
+pub const MAX_CONCURRENT_PER_SUBSCRIPTION: usize = 8;
+/// An attempt that has no complete answer after this long failed.
+pub const DELIVERY_TIMEOUT: Duration = Duration::from_secs(10);
+/// The longest the worker sleeps without looking for due messages.
+const IDLE_POLL: Duration = Duration::from_secs(1);
+/// Bytes of an answer read (and dropped) so the connection can be reused.
+const MAX_ANSWER_BYTES: usize = 64 * 1024;
+/// Characters of a failed answer's body kept in the attempt's error.
+const ANSWER_EXCERPT_CHARS: usize = 200;
+/// A `Retry-After` longer than this is cut to it.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
+/// How often delivery records past `--log-retention-days` are deleted.
+const PRUNE_INTERVAL: Duration = Duration::from_secs(3600);
+/// Rows one pruning writer task deletes (per table).
+const PRUNE_BATCH: i64 = 2_000;
+/// Outcomes written by one writer task.
+const MAX_OUTCOMES_PER_RECORD: usize = 1_000;
+
+type WebhookClient = Client<hyper_rustls::HttpsConnector<HttpConnector<GuardedResolver>>, Full<Bytes>>;
+
+/// The retry and disable rules, from the configuration.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    /// Delays before the 2nd, 3rd, ... attempt; after the last one the
+    /// message has failed.
+    pub retry_schedule: Vec<Duration>,
+    /// An endpoint failing for this long is disabled (None: never).
+    pub disable_after: Option<Duration>,
+}
+
+impl Policy {
+    pub fn from_state(state: &AppState) -> Policy {
+        let retry_schedule = state.config.retry_schedule().unwrap_or_else(|error| {
+            tracing::error!(%error, "invalid --webhook-retry-schedule; using the default");
+            crate::config::parse_schedule("5s,5m,30m,2h,5h,10h,10h").unwrap_or_default()
+        });
+        let days = state.config.webhook_disable_after_days;
+        let disable_after = (days > 0).then(|| Duration::from_secs(days.saturating_mul(86_400)));
+        Policy { retry_schedule, disable_after }
+    }
+}
+
+/// What an attempt means for its message.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Verdict {
+    /// 2xx: done.
+    Delivered,
+    /// 410: the receiver asked us to stop; the subscription is disabled.
+    Gone,
+    /// Anything else: try again on the schedule, not before `not_before`.
+    Retry { not_before: Option<Duration> },
+}
+
+/// One finished attempt, on its way to the database.
+#[derive(Debug, Clone)]
+pub struct Outcome {
+    pub message_seq: i64,
+    /// Attempts made before this one.
+    pub previous_attempts: i64,
+    pub attempt: AttemptRow,
+    pub verdict: Verdict,
+    /// Unix milliseconds when the answer (or the failure) came.
+    pub finished_at: i64,
+    /// A random factor in [0.9, 1.1] for this attempt's retry delay, so that
+    /// messages that failed together do not all retry in the same instant.
+    pub jitter: f64,
+    /// The metrics label of the attempt.
+    pub label: &'static str,
+}
+
+/// Runs until `stop` turns true.
+pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
+    let policy = Policy::from_state(&state);
+    let allow_private = state.config.webhook_allow_private;
+    let client: WebhookClient = outbound::client_with_resolver(GuardedResolver { allow_private });
+    let mut deliveries: JoinSet<Outcome> = JoinSet::new();
+    // Which message and endpoint each running task serves (to clean up after a panic).
+    let mut running: HashMap<tokio::task::Id, (i64, String)> = HashMap::new();
+    let mut per_subscription: HashMap<String, usize> = HashMap::new();
+    // Messages started whose outcome has not committed yet.
+    let mut in_flight: HashSet<i64> = HashSet::new();
+    let mut unrecorded: Vec<Outcome> = Vec::new();
+    let mut recording: Option<tokio::task::JoinHandle<Vec<i64>>> = None;
+    let mut look_now = true;
+    let mut wait = IDLE_POLL;
+    let mut last_prune: Option<Instant> = None;
+
+    loop {
+        if *stop.borrow() {
+            break;
+        }
+        if look_now {
+            look_now = false;
+            let free = MAX_CONCURRENT_DELIVERIES.saturating_sub(deliveries.len());
+            if free > 0 {
+                let skip: Vec<String> = per_subscription
+                    .iter()
+                    .filter(|(_, count)| **count >= MAX_CONCURRENT_PER_SUBSCRIPTION)
+                    .map(|(id, _)| id.clone())
+                    .collect();
+                let limit = (free + in_flight.len()) as i64;
+                let now = state.clock.now_millis();
+                let found = state
+                    .store
+                    .readers
+                    .read(move |conn| Ok((rows::due_messages(conn, now, &skip, limit)?, rows::next_due_at(conn)?)))
+                    .await;
+                match found {
+                    Ok((due, next_due_at)) => {
+                        for message in due {
+                            if deliveries.len() >= MAX_CONCURRENT_DELIVERIES {
+                                break;
+                            }
+                            let count = per_subscription.entry(message.subscription_id.clone()).or_default();
+                            if in_flight.contains(&message.seq) || *count >= MAX_CONCURRENT_PER_SUBSCRIPTION {
+                                continue;
+                            }
+                            *count += 1;
+                            in_flight.insert(message.seq);
+                            let (seq, subscription_id) = (message.seq, message.subscription_id.clone());
+                            let handle =
+                                deliveries.spawn(deliver(client.clone(), message, allow_private, state.clock.clone()));
+                            running.insert(handle.id(), (seq, subscription_id));
+                        }
+                        let until_due = next_due_at.map(|at| at - state.clock.now_millis()).unwrap_or(i64::MAX);
+                        wait = Duration::from_millis(until_due.clamp(1, IDLE_POLL.as_millis() as i64) as u64);
+                    }
+                    Err(error) => {
+                        tracing::error!(%error, "could not read due webhook messages");
+                        wait = IDLE_POLL;
+                    }
+                }
+            }
+        }
+        if recording.is_none() && !unrecorded.is_empty() {
+            recording = Some(start_recording(&state, &policy, &mut unrecorded));
+        }
+        if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_INTERVAL) {
+            last_prune = Some(Instant::now());
+            tokio::spawn(prune(state.clone()));
+        }
+        let recording_finished = async {
+            match recording.as_mut() {
+                Some(handle) => handle.await.unwrap_or_default(),
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            _ = stop.changed() => break,
+            Some(joined) = deliveries.join_next_with_id(), if !deliveries.is_empty() => {
+                let (task, outcome) = match joined {
+                    Ok((task, outcome)) => (task, Some(outcome)),
+                    Err(error) => (error.id(), None),
+                };
+                if let Some((seq, subscription_id)) = running.remove(&task) {
+                    if let Some(count) = per_subscription.get_mut(&subscription_id) {
+                        *count = count.saturating_sub(1);
+                        if *count == 0 {
+                            per_subscription.remove(&subscription_id);
+                        }
+                    }
+                    match outcome {
+                        Some(outcome) => {
+                            state.metrics.observe_webhook_delivery(outcome.label);
+                            unrecorded.push(outcome);
+                        }
+                        // A panicked attempt leaves its message pending; it
+                        // will be picked up again.
+                        None => {
+                            in_flight.remove(&seq);
+                        }
+                    }
+                }
+            }
+            recorded = recording_finished => {
+                recording = None;
+                for seq in recorded {
+                    in_flight.remove(&seq);
+                }
+                look_now = true;
+            }
+            _ = state.webhook_wakeup.notified() => look_now = true,
+            _ = tokio::time::sleep(wait) => look_now = true,
+        }
+    }
+
+    // Stopping: attempts still running are abandoned (their messages stay
+    // pending and are sent again after the restart); finished ones are recorded.
+    deliveries.abort_all();
+    while let Some(joined) = deliveries.join_next().await {
+        if let Ok(outcome) = joined {
+            unrecorded.push(outcome);
+        }
+    }
+    if let Some(handle) = recording.take() {
+        let _ = handle.await;
+    }
+    while !unrecorded.is_empty() {
+        let _ = start_recording(&state, &policy, &mut unrecorded).await;
+    }
+}
+
+/// Writes a batch of outcomes in one writer task; the task answers with the
+/// seqs it handled (also on failure: those messages stay pending and will be
+/// picked up again).
+fn start_recording(
+    state: &AppState,
+    policy: &Policy,
+    unrecorded: &mut Vec<Outcome>,
+) -> tokio::task::JoinHandle<Vec<i64>> {
+    let take = unrecorded.len().min(MAX_OUTCOMES_PER_RECORD);
+    let batch: Vec<Outcome> = unrecorded.drain(..take).collect();
+    let seqs: Vec<i64> = batch.iter().map(|outcome| outcome.message_seq).collect();
+    let writer = state.store.writer.clone();
+    let policy = policy.clone();
+    tokio::spawn(async move {
+        if let Err(error) = writer.call(move |context| record(&context.conn, &batch, &policy)).await {
+            tracing::error!(%error, "could not record webhook attempts; the messages will be sent again");
+        }
+        seqs
+    })
+}
+
+/// Applies outcomes: attempt rows, message states, endpoint health.
+pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy) -> crate::error::Result<()> {
+    for outcome in outcomes {
+        let subscription_id = outcome.attempt.subscription_id.as_str();
+        // The subscription (and its messages) may have been deleted meanwhile.
+        let Some((status, _)) = rows::message_state(conn, outcome.message_seq)? else { continue };
+        rows::insert_attempt(conn, &outcome.attempt)?;
+        if status != "pending" {
+            continue;
+        }
+        let now = outcome.finished_at;
+        let attempts = outcome.previous_attempts + 1;
+        match outcome.verdict {
+            Verdict::Delivered => {
+                rows::finish_message(conn, outcome.message_seq, "delivered", attempts, now)?;
+                rows::note_success(conn, subscription_id, now)?;
+            }
+            Verdict::Gone => {
+                rows::finish_message(conn, outcome.message_seq, "failed", attempts, now)?;
+                rows::note_failure(conn, subscription_id, now)?;
+                rows::disable_subscription(
+                    conn,
+                    subscription_id,
+                    "The endpoint answered 410 Gone, which asks the sender to stop.",
+                    now,
+                )?;
+            }
+            Verdict::Retry { not_before } => {
+                let failing_since = rows::note_failure(conn, subscription_id, now)?.unwrap_or(now);
+                let failing_for = Duration::from_millis((now - failing_since).max(0) as u64);
+                if let Some(limit) = policy.disable_after.filter(|limit| failing_for >= *limit) {
+                    rows::finish_message(conn, outcome.message_seq, "failed", attempts, now)?;
+                    let days = limit.as_secs() / 86_400;
+                    let reason = format!("Every delivery attempt failed for {days} days.");
+                    rows::disable_subscription(conn, subscription_id, &reason, now)?;
+                    continue;
+                }
+                let Some(delay) = policy.retry_schedule.get(outcome.previous_attempts as usize) else {
+                    rows::finish_message(conn, outcome.message_seq, "failed", attempts, now)?;
+                    continue;
+                };
+                let delay = delay.mul_f64(outcome.jitter).max(not_before.unwrap_or_default());
+                let next_attempt_at = now + delay.as_millis() as i64;
+                rows::reschedule_message(conn, outcome.message_seq, attempts, next_attempt_at)?;
+                rows::defer_pending(conn, subscription_id, next_attempt_at)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Deletes attempts, finished messages and events past the retention.
+async fn prune(state: AppState) {
+    let days = state.config.log_retention_days.max(1);
+    let cutoff = state.clock.now_millis() - days * 86_400_000;
+    loop {
+        let deleted = state.store.writer.call(move |context| rows::prune(&context.conn, cutoff, PRUNE_BATCH)).await;
+        match deleted {
+            Ok(deleted) if deleted > 0 => tokio::task::yield_now().await,
+            Ok(_) => return,
+            Err(error) => {
+                tracing::error!(%error, "could not prune webhook delivery records");
+                return;
+            }
+        }
+    }
+}
+
+/// Makes one attempt and says what it came to.
+async fn deliver(client: WebhookClient, message: DueMessage, allow_private: bool, clock: Clock) -> Outcome {
+    let started_at = clock.now_millis();
+    let started = Instant::now();
+    let answer = attempt(&client, &message, allow_private, &clock).await;
+    let latency_ms = started.elapsed().as_millis() as i64;
+    Outcome {
+        message_seq: message.seq,
+        previous_attempts: message.attempts,
+        attempt: AttemptRow {
+            message_id: message.id,
+            subscription_id: message.subscription_id,
+            event_type: message.event_type,
+            time: started_at,
+            success: answer.verdict == Verdict::Delivered,
+            status_code: answer.status_code.map(i64::from),
+            latency_ms,
+            error: answer.error,
+        },
+        verdict: answer.verdict,
+        finished_at: clock.now_millis(),
+        jitter: 0.9 + 0.2 * rand::random::<f64>(),
+        label: answer.label,
+    }
+}
+
+/// What the endpoint (or the way to it) said.
+struct Answer {
+    status_code: Option<u16>,
+    error: Option<String>,
+    verdict: Verdict,
+    /// The metrics label: success, failure, redirect, gone, timeout, error, refused.
+    label: &'static str,
+}
+
+impl Answer {
+    fn failed(label: &'static str, error: String) -> Answer {
+        Answer { status_code: None, error: Some(error), verdict: Verdict::Retry { not_before: None }, label }
+    }
+}
+
+async fn attempt(client: &WebhookClient, message: &DueMessage, allow_private: bool, clock: &Clock) -> Answer {
+    let uri = match guard::parse_target(&message.url) {
+        Ok(uri) => uri,
+        Err(error) => return Answer::failed("refused", error),
+    };
+    // Names are checked by the client's resolver as it connects; address
+    // literals never reach a resolver, so they are checked here.
+    if let Some(refusal) = guard::check_literal(&uri, allow_private) {
+        return Answer::failed("refused", refusal);
+    }
+    let now_millis = clock.now_millis();
+    let timestamp = now_millis.div_euclid(1000);
+    let mut secrets = vec![message.secret.as_str()];
+    if let (Some(previous), Some(expires_at)) = (&message.previous_secret, message.previous_secret_expires_at) {
+        if expires_at > now_millis {
+            secrets.push(previous.as_str());
+        }
+    }
+    let signature = signing::signature_header(&secrets, &message.id, timestamp, &message.payload);
+    let request = Request::post(uri)
+        .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
+        .header(USER_AGENT, HeaderValue::from_static(concat!("upjobs-webhooks/", env!("CARGO_PKG_VERSION"))))
+        .header("webhook-id", message.id.as_str())
+        .header("webhook-timestamp", timestamp.to_string())
+        .header("webhook-signature", signature)
+        .body(Full::new(Bytes::from(message.payload.clone())));
+    let request = match request {
+        Ok(request) => request,
+        Err(error) => return Answer::failed("error", format!("could not build the request: {error}")),
+    };
+    let exchange = async {
+        let response = client.request(request).await?;
+        let status = response.status();
+        let location = header_text(response.headers().get(LOCATION));
+        let retry_after = header_text(response.headers().get(RETRY_AFTER));
+        // Read the answer (to a limit) so the connection can be reused.
+        let body = Limited::new(response.into_body(), MAX_ANSWER_BYTES).collect().await.map(|body| body.to_bytes());
+        Ok::<_, hyper_util::client::legacy::Error>((status, location, retry_after, body.unwrap_or_default()))
+    };
+    match tokio::time::timeout(DELIVERY_TIMEOUT, exchange).await {
+        Err(_) => Answer::failed("timeout", format!("no complete answer within {} s", DELIVERY_TIMEOUT.as_secs())),
+        Ok(Err(error)) => {
+            let text = error_chain(&error);
+            let label = if text.contains("Webhook URL refused") { "refused" } else { "error" };
+            Answer::failed(label, text)
+        }
+        Ok(Ok((status, location, retry_after, body))) => judge(status, location, retry_after, &body, clock),
+    }
+}
+
+fn header_text(value: Option<&HeaderValue>) -> Option<String> {
+    value.and_then(|value| value.to_str().ok()).map(str::to_string)
+}
+
+/// Classifies an answer by its status code.
+fn judge(
+    status: StatusCode,
+    location: Option<String>,
+    retry_after: Option<String>,
+    body: &[u8],
+    clock: &Clock,
+) -> Answer {
+    let code = Some(status.as_u16());
+    if status.is_success() {
+        return Answer { status_code: code, error: None, verdict: Verdict::Delivered, label: "success" };
+    }
+    let excerpt: String = String::from_utf8_lossy(body).chars().take(ANSWER_EXCERPT_CHARS).collect();
+    let excerpt = excerpt.trim();
+    let mut error = format!("HTTP {}", status.as_u16());
+    if !excerpt.is_empty() {
+        error.push_str(&format!(": {excerpt}"));
+    }
+    if status.is_redirection() {
+        let target = location.unwrap_or_else(|| "nowhere".into());
+        return Answer {
+            status_code: code,
+            error: Some(format!(
+                "HTTP {}: redirect to {target} not followed; subscribe the final URL",
+                status.as_u16()
+            )),
+            verdict: Verdict::Retry { not_before: None },
+            label: "redirect",
+        };
+    }
+    if status == StatusCode::GONE {
+        return Answer { status_code: code, error: Some(error), verdict: Verdict::Gone, label: "gone" };
+    }
+    let not_before = if status == StatusCode::TOO_MANY_REQUESTS || status == StatusCode::SERVICE_UNAVAILABLE {
+        retry_after.and_then(|text| parse_retry_after(&text, clock.now_unix()))
+    } else {
+        None
+    };
+    Answer { status_code: code, error: Some(error), verdict: Verdict::Retry { not_before }, label: "failure" }
+}
+
+/// `Retry-After` as seconds or an HTTP date, capped at a day.
+pub fn parse_retry_after(text: &str, now_unix: i64) -> Option<Duration> {
+    let text = text.trim();
+    let seconds = match text.parse::<u64>() {
+        Ok(seconds) => seconds,
+        Err(_) => {
+            let at = chrono::DateTime::parse_from_rfc2822(text).ok()?.timestamp();
+            (at - now_unix).max(0) as u64
+        }
+    };
+    Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
+}
+
+/// An error and its causes, outermost first: "client error (Connect): tcp
+/// connect error: Connection refused (os error 111)".
+fn error_chain(error: &dyn std::error::Error) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        let cause_text = cause.to_string();
+        if !text.contains(&cause_text) {
+            text.push_str(": ");
+            text.push_str(&cause_text);
+        }
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        assert_eq!(parse_retry_after("30", 0), Some(Duration::from_secs(30)));
+        assert_eq!(parse_retry_after("999999", 0), Some(MAX_RETRY_AFTER));
+        let now = chrono::DateTime::parse_from_rfc3339("2015-10-21T07:27:00Z").unwrap().timestamp();
+        assert_eq!(parse_retry_after("Wed, 21 Oct 2015 07:28:00 GMT", now), Some(Duration::from_secs(60)));
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn answers_are_judged_by_status() {
+        let clock = Clock::system();
+        let judged = |status: u16, retry_after: Option<&str>| {
+            judge(
+                StatusCode::from_u16(status).unwrap(),
+                Some("https://elsewhere".into()),
+                retry_after.map(str::to_string),
+                b"nope",
+                &clock,
+            )
+        };
+        assert_eq!(judged(204, None).verdict, Verdict::Delivered);
+        assert_eq!(judged(410, None).verdict, Verdict::Gone);
+        let redirect = judged(301, None);
+        assert_eq!(redirect.label, "redirect");
+        assert!(redirect.error.unwrap().contains("https://elsewhere not followed"));
+        assert_eq!(judged(500, Some("60")).verdict, Verdict::Retry { not_before: None });
+        assert_eq!(judged(429, Some("60")).verdict, Verdict::Retry { not_before: Some(Duration::from_secs(60)) });
+        assert_eq!(judged(503, Some("7")).verdict, Verdict::Retry { not_before: Some(Duration::from_secs(7)) });
+        assert_eq!(judged(500, None).error.as_deref(), Some("HTTP 500: nope"));
+    }
+
+    fn outcome(previous_attempts: i64, verdict: Verdict) -> Outcome {
+        Outcome {
+            message_seq: 1,
+            previous_attempts,
+            attempt: AttemptRow {
+                message_id: "msg_1".into(),
+                subscription_id: "wh_1".into(),
+                event_type: "job.created".into(),
+                time: 0,
+                success: false,
+                status_code: Some(500),
+                latency_ms: 1,
+                error: None,
+            },
+            verdict,
+            finished_at: 1_000_000,
+            jitter: 1.0,
+            label: "failure",
+        }
+    }
+
+    #[test]
+    fn the_schedule_sets_the_next_attempt_and_then_gives_up() {
+        let policy =
+            Policy { retry_schedule: vec![Duration::from_secs(5), Duration::from_secs(300)], disable_after: None };
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO webhook_subscriptions (id, key_id, url, secret, created_at) VALUES ('wh_1', 'key_1', 'https://x', 's', 0);
+             INSERT INTO webhook_events (id, type, payload, created_at) VALUES (1, 'job.created', '{}', 0);
+             INSERT INTO webhook_messages (seq, id, subscription_id, event_id, event_type, next_attempt_at, created_at)
+             VALUES (1, 'msg_1', 'wh_1', 1, 'job.created', 0, 0);",
+        )
+        .unwrap();
+        let state = |conn: &rusqlite::Connection| rows::message_state(conn, 1).unwrap().unwrap();
+        let next = |conn: &rusqlite::Connection| -> i64 {
+            conn.query_row("SELECT next_attempt_at FROM webhook_messages WHERE seq = 1", [], |r| r.get(0)).unwrap()
+        };
+        record(&conn, &[outcome(0, Verdict::Retry { not_before: None })], &policy).unwrap();
+        assert_eq!(state(&conn), ("pending".to_string(), 1));
+        assert_eq!(next(&conn), 1_005_000);
+        record(&conn, &[outcome(1, Verdict::Retry { not_before: Some(Duration::from_secs(900)) })], &policy).unwrap();
+        assert_eq!(next(&conn), 1_900_000, "Retry-After beyond the schedule's delay wins");
+        record(&conn, &[outcome(2, Verdict::Retry { not_before: None })], &policy).unwrap();
+        assert_eq!(state(&conn), ("failed".to_string(), 3));
+        let attempts: i64 = conn.query_row("SELECT count(*) FROM webhook_attempts", [], |r| r.get(0)).unwrap();
+        assert_eq!(attempts, 3);
+    }
+}

@@ -1,0 +1,298 @@
+//! The SSRF guard: webhook targets must be public addresses.
+//!
+//! A subscriber chooses the URL the server will POST to, so without a guard
+//! any Business key could make the server call its own admin API on
+//! loopback, a database on the private network, or the cloud metadata
+//! service at 169.254.169.254. Targets are checked when a subscription is
+//! created (400 with the reason) and again at every delivery, because DNS
+//! answers change. At delivery the check sits inside the HTTP client's
+//! resolver ([`GuardedResolver`]): the client connects only to addresses the
+//! guard has just approved, so a name that resolves to a public address for
+//! the check and to a private one for the connection (DNS rebinding) gets
+//! nowhere. `--webhook-allow-private` turns the guard off for air-gapped
+//! installs whose receivers are on the private network.
+
+use hyper::Uri;
+use hyper_util::client::legacy::connect::dns::Name;
+use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+/// The longest target URL accepted.
+pub const MAX_URL_CHARS: usize = 2_000;
+
+/// How long a creation-time DNS check may take.
+const RESOLVE_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Why an address may not be a webhook target, or None when it may.
+pub fn blocked_reason(address: IpAddr) -> Option<&'static str> {
+    match address {
+        IpAddr::V4(v4) => blocked_v4(v4),
+        IpAddr::V6(v6) => blocked_v6(v6),
+    }
+}
+
+fn blocked_v4(address: Ipv4Addr) -> Option<&'static str> {
+    let [a, b, c, _] = address.octets();
+    if address == Ipv4Addr::new(169, 254, 169, 254) {
+        return Some("the cloud metadata address");
+    }
+    let reason = match (a, b, c) {
+        (0, _, _) => "an unspecified (\"this network\") address",
+        (10, _, _) => "a private address",
+        (100, 64..=127, _) => "a carrier-grade NAT address",
+        (127, _, _) => "a loopback address",
+        (169, 254, _) => "a link-local address",
+        (172, 16..=31, _) => "a private address",
+        (192, 0, 0) => "an IETF protocol address",
+        (192, 0, 2) | (198, 51, 100) | (203, 0, 113) => "a documentation address",
+        (192, 88, 99) => "a 6to4 relay address",
+        (192, 168, _) => "a private address",
+        (198, 18..=19, _) => "a benchmarking address",
+        (224..=239, _, _) => "a multicast address",
+        (255, 255, 255) if address == Ipv4Addr::BROADCAST => "the broadcast address",
+        (240..=255, _, _) => "a reserved address",
+        _ => return None,
+    };
+    Some(reason)
+}
+
+fn blocked_v6(address: Ipv6Addr) -> Option<&'static str> {
+    // Addresses that carry an IPv4 address are judged by it, so that
+    // ::ffff:127.0.0.1 is as refused as 127.0.0.1.
+    if let Some(v4) = embedded_v4(address) {
+        return blocked_v4(v4);
+    }
+    let segments = address.segments();
+    let reason = if address.is_unspecified() {
+        "an unspecified address"
+    } else if address.is_loopback() {
+        "a loopback address"
+    } else if segments[0] & 0xfe00 == 0xfc00 {
+        "a unique-local (private) address"
+    } else if segments[0] & 0xffc0 == 0xfe80 {
+        "a link-local address"
+    } else if segments[0] & 0xffc0 == 0xfec0 {
+        "a site-local (private) address"
+    } else if segments[0] & 0xff00 == 0xff00 {
+        "a multicast address"
+    } else if segments[0] == 0x2001 && segments[1] == 0x0db8 {
+        "a documentation address"
+    } else if segments[0] == 0x0100 && segments[1..4] == [0, 0, 0] {
+        "a discard-only address"
+    } else if segments[0] == 0x2001 && segments[1] < 0x0200 {
+        "an IETF protocol address"
+    } else {
+        return None;
+    };
+    Some(reason)
+}
+
+/// The IPv4 address inside an IPv4-mapped (`::ffff:a.b.c.d`), IPv4-compatible
+/// (`::a.b.c.d`), NAT64 (`64:ff9b::a.b.c.d`) or 6to4 (`2002:aabb:ccdd::`) address.
+fn embedded_v4(address: Ipv6Addr) -> Option<Ipv4Addr> {
+    let segments = address.segments();
+    let from = |high: u16, low: u16| Ipv4Addr::new((high >> 8) as u8, high as u8, (low >> 8) as u8, low as u8);
+    match segments {
+        [0, 0, 0, 0, 0, 0xffff, high, low] => Some(from(high, low)),
+        // `::1` and `::` are judged as IPv6 (loopback, unspecified).
+        [0, 0, 0, 0, 0, 0, high, low] if high != 0 => Some(from(high, low)),
+        [0x0064, 0xff9b, 0, 0, 0, 0, high, low] => Some(from(high, low)),
+        [0x2002, high, low, ..] => Some(from(high, low)),
+        _ => None,
+    }
+}
+
+/// Checks a target URL's shape: http or https, a host, at most
+/// [`MAX_URL_CHARS`] characters, no credentials. Returns the parsed URI.
+pub fn parse_target(url: &str) -> Result<Uri, String> {
+    if url.chars().count() > MAX_URL_CHARS {
+        return Err(format!("Invalid url: longer than {MAX_URL_CHARS} characters"));
+    }
+    let uri: Uri = url.trim().parse().map_err(|_| "Invalid url: not an absolute http or https URL".to_string())?;
+    match uri.scheme_str() {
+        Some("http") | Some("https") => {}
+        _ => return Err("Invalid url: only http and https URLs are accepted".into()),
+    }
+    let authority = uri.authority().ok_or_else(|| "Invalid url: it has no host".to_string())?;
+    if authority.as_str().contains('@') {
+        return Err("Invalid url: credentials in the URL are not accepted".into());
+    }
+    if authority.host().is_empty() {
+        return Err("Invalid url: it has no host".into());
+    }
+    Ok(uri)
+}
+
+/// The host of a URI without IPv6 brackets.
+pub fn host_of(uri: &Uri) -> &str {
+    let host = uri.host().unwrap_or("");
+    host.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(host)
+}
+
+/// A target's refusal, worded for the subscriber.
+fn refusal(host: &str, address: IpAddr, why: &str) -> String {
+    if host == address.to_string() {
+        format!(
+            "Webhook URL refused: {address} is {why}; targets must be public addresses (the operator can allow private ones with --webhook-allow-private)"
+        )
+    } else {
+        format!(
+            "Webhook URL refused: {host} resolves to {address}, {why}; targets must be public addresses (the operator can allow private ones with --webhook-allow-private)"
+        )
+    }
+}
+
+/// Checks an address literal without resolving anything: Some(refusal)
+/// when the host is an IP address the guard refuses.
+pub fn check_literal(uri: &Uri, allow_private: bool) -> Option<String> {
+    if allow_private {
+        return None;
+    }
+    let host = host_of(uri);
+    let address: IpAddr = host.parse().ok()?;
+    blocked_reason(address).map(|why| refusal(host, address, why))
+}
+
+/// Resolves a target's host and refuses it when any of its addresses is
+/// not public (creation-time check). With `allow_private` nothing is checked.
+pub async fn check_target(uri: &Uri, allow_private: bool) -> Result<(), String> {
+    if allow_private {
+        return Ok(());
+    }
+    let host = host_of(uri).to_string();
+    if let Ok(address) = host.parse::<IpAddr>() {
+        return match blocked_reason(address) {
+            Some(why) => Err(refusal(&host, address, why)),
+            None => Ok(()),
+        };
+    }
+    let addresses = resolve_checked(host.clone(), false).await?;
+    if addresses.is_empty() {
+        return Err(format!("Webhook URL refused: {host} does not resolve to any address"));
+    }
+    Ok(())
+}
+
+/// Resolves `host` and refuses the whole answer when one address is not
+/// public: a name that mixes public and private answers is not trusted.
+async fn resolve_checked(host: String, allow_private: bool) -> Result<Vec<SocketAddr>, String> {
+    let lookup = tokio::net::lookup_host((host.clone(), 0));
+    let addresses: Vec<SocketAddr> = match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await {
+        Ok(Ok(addresses)) => addresses.collect(),
+        Ok(Err(error)) => return Err(format!("Webhook URL refused: {host} could not be resolved ({error})")),
+        Err(_) => return Err(format!("Webhook URL refused: resolving {host} took longer than 5 s")),
+    };
+    if !allow_private {
+        for address in &addresses {
+            if let Some(why) = blocked_reason(address.ip()) {
+                return Err(refusal(&host, address.ip(), why));
+            }
+        }
+    }
+    Ok(addresses)
+}
+
+/// The webhook client's DNS resolver: resolves, then lets the connection
+/// go only to addresses that passed the guard (see the module docs).
+#[derive(Clone, Debug)]
+pub struct GuardedResolver {
+    pub allow_private: bool,
+}
+
+impl tower_service::Service<Name> for GuardedResolver {
+    type Response = std::vec::IntoIter<SocketAddr>;
+    type Error = std::io::Error;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, _context: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, name: Name) -> Self::Future {
+        let allow_private = self.allow_private;
+        let host = name.as_str().to_string();
+        Box::pin(async move {
+            resolve_checked(host, allow_private)
+                .await
+                .map(Vec::into_iter)
+                .map_err(|message| std::io::Error::new(std::io::ErrorKind::PermissionDenied, message))
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(address: &str, blocked: bool) {
+        let parsed: IpAddr = address.parse().unwrap();
+        assert_eq!(blocked_reason(parsed).is_some(), blocked, "{address}: {:?}", blocked_reason(parsed));
+    }
+
+    #[test]
+    fn private_and_special_addresses_are_refused() {
+        for address in [
+            "127.0.0.1",
+            "127.1.2.3",
+            "10.0.0.1",
+            "172.16.0.1",
+            "172.31.255.255",
+            "192.168.1.1",
+            "169.254.169.254",
+            "169.254.1.1",
+            "100.64.0.1",
+            "100.127.255.254",
+            "0.0.0.0",
+            "255.255.255.255",
+            "224.0.0.1",
+            "192.0.2.10",
+            "198.51.100.1",
+            "203.0.113.7",
+            "::1",
+            "::",
+            "fc00::1",
+            "fd12:3456::1",
+            "fe80::1",
+            "ff02::1",
+            "2001:db8::1",
+            "::ffff:127.0.0.1",
+            "::ffff:10.1.2.3",
+            "::ffff:169.254.169.254",
+            "64:ff9b::a00:1",
+            "2002:c0a8:0101::1",
+        ] {
+            check(address, true);
+        }
+    }
+
+    #[test]
+    fn public_addresses_pass() {
+        for address in
+            ["8.8.8.8", "1.1.1.1", "172.32.0.1", "100.128.0.1", "192.169.0.1", "2606:4700::1111", "::ffff:8.8.8.8"]
+        {
+            check(address, false);
+        }
+    }
+
+    #[test]
+    fn urls_are_checked_for_shape() {
+        assert!(parse_target("https://example.com/hook").is_ok());
+        assert!(parse_target("http://[2606:4700::1111]:8080/x").is_ok());
+        assert!(parse_target("ftp://example.com/").unwrap_err().contains("only http and https"));
+        assert!(parse_target("example.com/hook").is_err());
+        assert!(parse_target("https://user:pass@example.com/").unwrap_err().contains("credentials"));
+        assert!(parse_target(&format!("https://example.com/{}", "a".repeat(2_000))).unwrap_err().contains("longer"));
+    }
+
+    #[test]
+    fn literals_are_refused_without_resolving() {
+        let uri = parse_target("http://[::ffff:127.0.0.1]:9000/").unwrap();
+        assert!(check_literal(&uri, false).unwrap().contains("loopback"));
+        assert_eq!(check_literal(&uri, true), None);
+        let uri = parse_target("http://169.254.169.254/latest/meta-data").unwrap();
+        assert!(check_literal(&uri, false).unwrap().contains("metadata"));
+    }
+}

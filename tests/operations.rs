@@ -1,0 +1,339 @@
+//! Operations: HTTPS, request limits, shutdown, startup errors, and crash
+//! safety, against the real server and the real binary.
+
+mod common;
+
+use bytes::Bytes;
+use common::{ADMIN_TOKEN, job, spawn_app, spawn_app_with};
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, StatusCode};
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+fn binary() -> &'static str {
+    env!("CARGO_BIN_EXE_upjobs")
+}
+
+/// Starts `upjobs serve` on port 0 and returns the child and its address.
+fn start_binary(db: &std::path::Path, extra: &[&str]) -> (Child, String) {
+    let mut child = Command::new(binary())
+        .args(["serve", "--db", db.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("RUST_LOG", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let address = first.rsplit("://").next().unwrap().to_string();
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, address)
+}
+
+/// One raw HTTP/1.1 exchange; returns the status line and the whole answer.
+fn raw_request(address: &str, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(15))).unwrap();
+    stream.write_all(request).unwrap();
+    let mut answer = Vec::new();
+    let _ = stream.read_to_end(&mut answer);
+    String::from_utf8_lossy(&answer).into_owned()
+}
+
+#[tokio::test]
+async fn malformed_http_gets_a_4xx_or_a_closed_connection() {
+    let app = spawn_app().await;
+    let address = app.url.trim_start_matches("http://").to_string();
+    let answers = tokio::task::spawn_blocking(move || {
+        [
+            raw_request(&address, b"GARBAGE\r\n\r\n"),
+            raw_request(&address, b"GET /health HTTP/9.9\r\n\r\n"),
+            raw_request(&address, b"GET /jobs HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"),
+            raw_request(&address, &[0xff, 0xfe, 0x00, b'\r', b'\n', b'\r', b'\n']),
+        ]
+    })
+    .await
+    .unwrap();
+    for answer in answers {
+        assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 4"), "{answer:?}");
+    }
+    // The server is still serving.
+    assert_eq!(app.request(Method::GET, "/livez", &[], "").await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn oversize_heads_and_bodies_are_refused() {
+    let app = spawn_app_with(|config| config.max_ingest_bytes = 1024).await;
+    let address = app.url.trim_start_matches("http://").to_string();
+    let huge_header = format!("GET /livez HTTP/1.1\r\nHost: x\r\nX-Big: {}\r\n\r\n", "a".repeat(200_000));
+    let answer = tokio::task::spawn_blocking(move || raw_request(&address, huge_header.as_bytes())).await.unwrap();
+    assert!(
+        answer.is_empty() || answer.starts_with("HTTP/1.1 431") || answer.starts_with("HTTP/1.1 400"),
+        "{answer:.80}"
+    );
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let big = "x".repeat(4096);
+    let response = app.request(Method::POST, "/admin/api/jobs", &[("authorization", &bearer)], big).await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(response.json()["success"], false);
+    let response =
+        app.request(Method::POST, "/admin/api/keys", &[("authorization", &bearer)], "y".repeat(100_000)).await;
+    assert_eq!(response.status, StatusCode::PAYLOAD_TOO_LARGE);
+}
+
+#[tokio::test]
+async fn slow_clients_are_cut_off() {
+    let app = spawn_app_with(|config| {
+        config.header_read_timeout = 1;
+        config.request_timeout = 1;
+    })
+    .await;
+    let address = app.url.trim_start_matches("http://").to_string();
+    let started = Instant::now();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        stream.write_all(b"GET /livez HTTP/1.1\r\nHost: x\r\n").unwrap();
+        let mut answer = Vec::new();
+        let _ = stream.read_to_end(&mut answer);
+        String::from_utf8_lossy(&answer).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(started.elapsed() < Duration::from_secs(5), "slowloris held the connection {:?}", started.elapsed());
+    assert!(answer.is_empty() || answer.starts_with("HTTP/1.1 408"), "{answer:?}");
+
+    // A body that never finishes arriving hits the request deadline.
+    let address = app.url.trim_start_matches("http://").to_string();
+    let answer = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        let head = format!(
+            "POST /admin/api/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nContent-Length: 100\r\n\r\n{{"
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        let mut answer = vec![0u8; 4096];
+        let read = stream.read(&mut answer).unwrap_or(0);
+        String::from_utf8_lossy(&answer[..read]).into_owned()
+    })
+    .await
+    .unwrap();
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer:?}");
+    assert!(answer.contains("Request timed out"), "{answer:?}");
+}
+
+#[tokio::test]
+async fn connection_cap_closes_extra_connections() {
+    let app = spawn_app_with(|config| config.max_connections = 2).await;
+    let address = app.url.trim_start_matches("http://").to_string();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let held: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(&address).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(200));
+        let answer = raw_request(&address, b"GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        drop(held);
+        std::thread::sleep(Duration::from_millis(200));
+        let after = raw_request(&address, b"GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        (answer, after)
+    })
+    .await
+    .unwrap();
+    assert!(outcome.0.is_empty(), "a third connection is closed: {:?}", outcome.0);
+    assert!(outcome.1.starts_with("HTTP/1.1 200"), "{:?}", outcome.1);
+}
+
+#[tokio::test]
+async fn metrics_are_prometheus_text_behind_the_token() {
+    let app = spawn_app().await;
+    let key = app.create_key("starter").await;
+    app.get("/health", &key).await;
+    app.get("/health", "upj_wrong").await;
+    let metrics = app.admin(Method::GET, "/metrics", None).await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    let text = metrics.text();
+    assert!(text.contains("upjobs_requests_total{route=\"/health\",status=\"200\"} 1"), "{text}");
+    assert!(text.contains("upjobs_request_duration_seconds_bucket{route=\"/health\""));
+    assert!(text.contains("upjobs_auth_failures_total 1"));
+    assert!(text.contains("upjobs_rate_limited_total"));
+    assert!(text.contains("upjobs_database_size_bytes"));
+}
+
+#[test]
+fn sigterm_drains_flushes_and_exits_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let (mut child, address) = start_binary(&db, &[]);
+    let answer = raw_request(
+        &address,
+        format!("POST /admin/api/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nContent-Length: 34\r\nConnection: close\r\n\r\n{{\"name\":\"s\",\"plan\":\"professional\"}}").as_bytes(),
+    );
+    let key = answer.split("\"key\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    for _ in 0..3 {
+        let answer = raw_request(
+            &address,
+            format!("GET /jobs HTTP/1.1\r\nHost: x\r\nX-API-KEY: {key}\r\nConnection: close\r\n\r\n").as_bytes(),
+        );
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    }
+    let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "{exit:?}");
+    // The counters were flushed and the WAL folded in on the way out.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let calls: i64 = conn.query_row("SELECT coalesce(sum(calls), 0) FROM usage_monthly", [], |r| r.get(0)).unwrap();
+    assert_eq!(calls, 3);
+    let wal = dir.path().join("t.db-wal");
+    assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0, "WAL checkpointed");
+}
+
+#[test]
+fn startup_errors_are_instructions() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("no/such/dir/t.db");
+    let output = Command::new(binary())
+        .args(["serve", "--db", missing.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("does not exist"), "{stderr}");
+
+    let newer = dir.path().join("newer.db");
+    rusqlite::Connection::open(&newer).unwrap().execute_batch("PRAGMA user_version = 999").unwrap();
+    let output = Command::new(binary())
+        .args(["serve", "--db", newer.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("newer upjobs"), "{stderr}");
+
+    let bad_pem = dir.path().join("bad.pem");
+    std::fs::write(&bad_pem, "not a certificate").unwrap();
+    let output = Command::new(binary())
+        .args(["serve", "--db", dir.path().join("t.db").to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .args(["--tls-cert", bad_pem.to_str().unwrap(), "--tls-key", bad_pem.to_str().unwrap()])
+        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--tls-cert"), "{stderr}");
+}
+
+#[tokio::test]
+async fn https_serves_http1_and_http2() {
+    let certified = rcgen::generate_simple_self_signed(vec!["localhost".to_string()]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let cert_path = dir.path().join("cert.pem");
+    let key_path = dir.path().join("key.pem");
+    std::fs::write(&cert_path, certified.cert.pem()).unwrap();
+    std::fs::write(&key_path, certified.signing_key.serialize_pem()).unwrap();
+    let acceptor = upjobs::tls::TlsAcceptor::load(&cert_path, &key_path).unwrap();
+
+    let config = upjobs::config::ServeConfig::for_database(dir.path().join("t.db"));
+    let (state, _) = tokio::task::spawn_blocking(move || upjobs::build(config, upjobs::clock::Clock::system()))
+        .await
+        .unwrap()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(upjobs::run(listener, state, Some(acceptor), std::future::pending()));
+
+    let mut roots = rustls::RootCertStore::empty();
+    roots.add(certified.cert.der().clone()).unwrap();
+    for (alpn, expected_version) in
+        [(b"h2".to_vec(), hyper::Version::HTTP_2), (b"http/1.1".to_vec(), hyper::Version::HTTP_11)]
+    {
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut client_config = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots.clone())
+            .with_no_client_auth();
+        client_config.alpn_protocols = vec![alpn.clone()];
+        let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(client_config));
+        let tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+        let name = rustls::pki_types::ServerName::try_from("localhost").unwrap();
+        let tls = connector.connect(name, tcp).await.unwrap();
+        let io = hyper_util::rt::TokioIo::new(tls);
+        let request = hyper::Request::get("https://localhost/livez").body(Full::new(Bytes::new())).unwrap();
+        let response = if alpn == b"h2" {
+            let (mut sender, connection) =
+                hyper::client::conn::http2::handshake(hyper_util::rt::TokioExecutor::new(), io).await.unwrap();
+            tokio::spawn(connection);
+            sender.send_request(request).await.unwrap()
+        } else {
+            let (mut sender, connection) = hyper::client::conn::http1::handshake(io).await.unwrap();
+            tokio::spawn(connection);
+            sender.send_request(request).await.unwrap()
+        };
+        assert_eq!(response.status(), StatusCode::OK);
+        assert_eq!(response.version(), expected_version);
+        let body = response.into_body().collect().await.unwrap().to_bytes();
+        assert!(String::from_utf8_lossy(&body).contains("\"success\":true"));
+    }
+}
+
+/// Kills the server with SIGKILL in the middle of heavy ingest, again and
+/// again; after each crash the database passes `upjobs check` and every
+/// acknowledged record is there.
+#[test]
+fn kill_9_during_ingest_loses_nothing_acknowledged() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("crash.db");
+    let mut acknowledged: Vec<String> = Vec::new();
+    let mut next_id = 0;
+    for round in 0..20 {
+        let (mut child, address) = start_binary(&db, &[]);
+        let stop_at = Instant::now() + Duration::from_millis(150 + (round * 37 % 300) as u64);
+        let mut in_round = Vec::new();
+        while Instant::now() < stop_at {
+            let ids: Vec<String> = (0..200).map(|offset| format!("crash-{}", next_id + offset)).collect();
+            next_id += 200;
+            let body: String = ids.iter().map(|id| format!("{}\n", job(id, 2))).collect();
+            let head = format!(
+                "POST /admin/api/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
+            let answer = raw_request(&address, [head.as_bytes(), body.as_bytes()].concat().as_slice());
+            if answer.starts_with("HTTP/1.1 200") && answer.contains("\"inserted\":200") {
+                in_round.extend(ids);
+            }
+        }
+        // One more batch in flight while the kill lands.
+        let address_for_race = address.clone();
+        let racing = std::thread::spawn(move || {
+            let body: String =
+                (0..500).map(|offset| format!("{}\n", job(&format!("race-{round}-{offset}"), 2))).collect();
+            let head = format!(
+                "POST /admin/api/jobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nContent-Length: {}\r\n\r\n",
+                body.len()
+            );
+            let _ = TcpStream::connect(&address_for_race)
+                .and_then(|mut stream| stream.write_all([head.as_bytes(), body.as_bytes()].concat().as_slice()));
+        });
+        std::thread::sleep(Duration::from_millis(20));
+        child.kill().unwrap();
+        child.wait().unwrap();
+        racing.join().unwrap();
+        acknowledged.extend(in_round);
+
+        let check = Command::new(binary()).args(["check", "--db", db.to_str().unwrap()]).output().unwrap();
+        assert!(check.status.success(), "round {round}: {}", String::from_utf8_lossy(&check.stdout));
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        let mut statement = conn.prepare("SELECT count(*) FROM jobs WHERE id = ?1").unwrap();
+        for id in &acknowledged {
+            let found: i64 = statement.query_row([id], |r| r.get(0)).unwrap();
+            assert_eq!(found, 1, "round {round}: acknowledged {id} is missing");
+        }
+    }
+    assert!(acknowledged.len() >= 2_000, "the test ingested too little to mean anything: {}", acknowledged.len());
+}

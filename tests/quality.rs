@@ -1,0 +1,206 @@
+//! Duplicates and spam through the HTTP API: what is hidden, what the
+//! ingest report counts, what the operator sees and overrules.
+
+mod common;
+
+use common::{TestApp, distinct_job, spawn_app, spawn_app_in};
+use hyper::{Method, StatusCode};
+use serde_json::{Value, json};
+
+/// `original` posted again under `id`, an hour later: same text, new id.
+fn repost(original: &Value, id: &str) -> Value {
+    let mut copy = distinct_job(id, 1);
+    copy["title"] = original["title"].clone();
+    copy["description"] = original["description"].clone();
+    copy
+}
+
+/// A posting that breaks several of the documented spam rules at once:
+/// off-platform contact, an upfront fee, crypto payment.
+fn spam_job(id: &str) -> Value {
+    let mut job = distinct_job(id, 1);
+    job["title"] = json!("Easy data entry work from home, earn $500 a day, no experience");
+    job["description"] = json!(
+        "Contact me on Telegram @easy_money_jobs or WhatsApp +1 555 123 4567 before applying, or write to \
+         hiring.manager.fast@gmail.com. A refundable registration fee of $50 must be paid upfront in Bitcoin \
+         (BTC) or USDT to activate your account, then we send you a check to buy equipment."
+    );
+    job["buyer"]["payment_verified"] = json!(false);
+    job["buyer"]["total_jobs_with_hires"] = json!(0);
+    job["client_activity"]["invitations_sent"] = json!(60);
+    job["client_activity"]["total_hired"] = json!(0);
+    job
+}
+
+async fn served(app: &TestApp, key: &str, id: &str) -> bool {
+    let response = app.get(&format!("/jobs/{id}"), key).await;
+    match response.status {
+        StatusCode::OK => true,
+        StatusCode::NOT_FOUND => false,
+        other => panic!("GET /jobs/{id}: {other} {}", response.text()),
+    }
+}
+
+async fn listed_ids(app: &TestApp, key: &str) -> Vec<String> {
+    let response = app.get("/jobs?limit=100", key).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    response.data().iter().map(|job| job["id"].as_str().unwrap().to_string()).collect()
+}
+
+async fn quality_entry(app: &TestApp, id: &str) -> Option<Value> {
+    let response = app.admin(Method::GET, "/admin/api/quality", None).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    response.data().into_iter().find(|entry| entry["id"] == id)
+}
+
+async fn verdict(app: &TestApp, id: &str, verdict: &str) {
+    let response =
+        app.admin(Method::POST, &format!("/admin/api/jobs/{id}/verdict"), Some(json!({"verdict": verdict}))).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+}
+
+#[tokio::test]
+async fn duplicate_under_another_id_is_stored_counted_and_never_returned() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    let original = distinct_job("dup-original", 5);
+    let copy = repost(&original, "dup-copy");
+    let report = app.ingest(&[original.clone(), copy.clone(), distinct_job("dup-other", 2)]).await;
+    assert_eq!(report["inserted"], 3, "{report}");
+    assert_eq!(report["duplicates"], 1, "{report}");
+
+    assert!(served(&app, &key, "dup-original").await);
+    assert!(!served(&app, &key, "dup-copy").await);
+    let ids = listed_ids(&app, &key).await;
+    assert!(ids.contains(&"dup-original".to_string()) && ids.contains(&"dup-other".to_string()), "{ids:?}");
+    assert!(!ids.contains(&"dup-copy".to_string()), "{ids:?}");
+
+    let entry = quality_entry(&app, "dup-copy").await.expect("the duplicate is listed");
+    assert_eq!(entry["duplicate_of"], "dup-original");
+    assert_eq!(entry["kind"], "duplicate");
+    assert_eq!(entry["visible"], false);
+    assert!(quality_entry(&app, "dup-original").await.is_none(), "the original is not caught");
+}
+
+#[tokio::test]
+async fn duplicate_is_caught_across_batches() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    let original = distinct_job("batch-original", 5);
+    assert_eq!(app.ingest(std::slice::from_ref(&original)).await["duplicates"], 0);
+    let report = app.ingest(&[repost(&original, "batch-copy")]).await;
+    assert_eq!(report["inserted"], 1, "{report}");
+    assert_eq!(report["duplicates"], 1, "{report}");
+    assert!(!served(&app, &key, "batch-copy").await);
+    assert_eq!(quality_entry(&app, "batch-copy").await.unwrap()["duplicate_of"], "batch-original");
+    // Re-ingesting the original itself is an update, not a duplicate.
+    let report = app.ingest(std::slice::from_ref(&original)).await;
+    assert_eq!((report["updated"].clone(), report["duplicates"].clone()), (json!(1), json!(0)), "{report}");
+    assert!(served(&app, &key, "batch-original").await);
+    // ... and the original is still the first seen: a third copy repeats it,
+    // not the second.
+    let report = app.ingest(&[repost(&original, "batch-third")]).await;
+    assert_eq!(report["duplicates"], 1, "{report}");
+    assert_eq!(quality_entry(&app, "batch-third").await.unwrap()["duplicate_of"], "batch-original");
+    // Re-ingesting a duplicate keeps it a duplicate of the same job.
+    let report = app.ingest(&[repost(&original, "batch-copy")]).await;
+    assert_eq!((report["updated"].clone(), report["duplicates"].clone()), (json!(1), json!(1)), "{report}");
+    assert_eq!(quality_entry(&app, "batch-copy").await.unwrap()["duplicate_of"], "batch-original");
+}
+
+#[tokio::test]
+async fn duplicate_is_caught_after_a_restart() {
+    let app = spawn_app().await;
+    let original = distinct_job("restart-original", 5);
+    app.ingest(std::slice::from_ref(&original)).await;
+    let dir = app.stop().await;
+
+    let app = spawn_app_in(dir, |_| {}).await;
+    let key = app.create_key("enterprise").await;
+    let report = app.ingest(&[repost(&original, "restart-copy")]).await;
+    assert_eq!(report["duplicates"], 1, "{report}");
+    assert!(served(&app, &key, "restart-original").await);
+    assert!(!served(&app, &key, "restart-copy").await);
+    assert_eq!(quality_entry(&app, "restart-copy").await.unwrap()["duplicate_of"], "restart-original");
+}
+
+#[tokio::test]
+async fn not_duplicate_verdict_shows_the_job_and_survives_reingest() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    let original = distinct_job("verdict-original", 5);
+    let copy = repost(&original, "verdict-copy");
+    app.ingest(&[original, copy.clone()]).await;
+    assert!(!served(&app, &key, "verdict-copy").await);
+
+    verdict(&app, "verdict-copy", "not_duplicate").await;
+    assert!(served(&app, &key, "verdict-copy").await);
+    let entry = quality_entry(&app, "verdict-copy").await.expect("a job with a verdict stays listed");
+    assert_eq!(entry["verdict"], "not_duplicate");
+    assert_eq!(entry["duplicate_of"], Value::Null);
+    assert_eq!(entry["visible"], true);
+
+    let report = app.ingest(&[copy]).await;
+    assert_eq!(report["updated"], 1, "{report}");
+    assert_eq!(report["duplicates"], 0, "{report}");
+    assert!(served(&app, &key, "verdict-copy").await);
+}
+
+#[tokio::test]
+async fn spam_is_hidden_listed_with_reasons_and_not_spam_verdict_survives_reingest() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    let spam = spam_job("spam-1");
+    let report = app.ingest(&[spam.clone(), distinct_job("legit-1", 2)]).await;
+    assert_eq!(report["inserted"], 2, "{report}");
+    assert_eq!(report["spam"], 1, "{report}");
+    assert!(!served(&app, &key, "spam-1").await);
+    assert!(served(&app, &key, "legit-1").await);
+    assert!(!listed_ids(&app, &key).await.contains(&"spam-1".to_string()));
+
+    let entry = quality_entry(&app, "spam-1").await.expect("the spam job is listed");
+    assert_eq!(entry["kind"], "spam");
+    let reasons = entry["reasons"].as_array().expect("reasons are a list");
+    assert!(!reasons.is_empty(), "{entry}");
+    assert!(reasons.iter().all(|reason| reason["rule"].is_string()), "{entry}");
+    assert!(entry["spam_score"].as_f64().unwrap() > 0.0, "{entry}");
+
+    verdict(&app, "spam-1", "not_spam").await;
+    assert!(served(&app, &key, "spam-1").await);
+    let report = app.ingest(&[spam]).await;
+    assert_eq!(report["updated"], 1, "{report}");
+    assert_eq!(report["spam"], 0, "{report}");
+    assert!(served(&app, &key, "spam-1").await);
+    assert_eq!(quality_entry(&app, "spam-1").await.unwrap()["verdict"], "not_spam");
+}
+
+#[tokio::test]
+async fn spam_verdict_hides_a_legitimate_job_and_survives_reingest() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    let legit = distinct_job("legit-hidden", 2);
+    assert_eq!(app.ingest(std::slice::from_ref(&legit)).await["spam"], 0);
+    assert!(served(&app, &key, "legit-hidden").await);
+
+    verdict(&app, "legit-hidden", "spam").await;
+    assert!(!served(&app, &key, "legit-hidden").await);
+    let entry = quality_entry(&app, "legit-hidden").await.expect("the overruled job is listed");
+    assert_eq!(entry["verdict"], "spam");
+    assert_eq!(entry["visible"], false);
+
+    let report = app.ingest(&[legit]).await;
+    assert_eq!(report["spam"], 1, "{report}");
+    assert!(!served(&app, &key, "legit-hidden").await);
+}
+
+#[tokio::test]
+async fn verdict_on_an_unknown_job_or_with_an_unknown_word_is_refused() {
+    let app = spawn_app().await;
+    let response =
+        app.admin(Method::POST, "/admin/api/jobs/nobody/verdict", Some(json!({"verdict": "not_spam"}))).await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND, "{}", response.text());
+    app.ingest(&[distinct_job("verdict-word", 1)]).await;
+    let response =
+        app.admin(Method::POST, "/admin/api/jobs/verdict-word/verdict", Some(json!({"verdict": "maybe"}))).await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST, "{}", response.text());
+}

@@ -12,7 +12,8 @@
 //! - `auth/`: keys, plans, token buckets, quotas, usage counters (memory).
 //! - `query/`: `/jobs` parameters and the `q` full-text syntax (no SQL).
 //! - `store/`: all SQL: the writer thread, the reader pool, migrations.
-//! - `ingest/`: validation, spam scoring, duplicate detection, sources.
+//! - `ingest/`: validation, spam scoring, duplicate detection, and the
+//!   background sources (the `--inbox` folder, `--feed` polling).
 //! - `retention`: pruning. `tls`: HTTPS. `metrics`: Prometheus text.
 //! - `jobs_gen`, `taxonomy`, `countries`: the synthetic data generator and
 //!   the reference tables it and the validator share.
@@ -202,6 +203,13 @@ pub async fn run(
     // Only when configured: `--inbox DIR`, `--feed URL`.
     background.extend(ingest::inbox::spawn_watcher(&state, &stop_background));
     background.extend(ingest::feed::spawn_pollers(&state, &stop_background));
+    if let Some(address) = state.config.metrics_listen {
+        let listener = tokio::net::TcpListener::bind(address)
+            .await
+            .map_err(|error| Error::internal(format!("cannot listen on --metrics-listen {address}: {error}")))?;
+        tracing::info!(%address, "serving /metrics without a token on the metrics listener");
+        background.push(tokio::spawn(http::serve_metrics(listener, state.clone(), stop_background.subscribe())));
+    }
     http::serve(listener, state.clone(), tls, shutdown).await;
     let _ = stop_background.send(true);
     for task in background {

@@ -361,15 +361,15 @@ async fn ingest_keeps_good_records_and_reports_bad_ones() {
     let mut bad_tier = sample_job("bad-tier", 4);
     bad_tier["contractor_tier"] = json!(7);
     let lines = [
-        sample_job("fresh", 5).to_string(),     // 1: good, new
-        "{\"id\": \"broken\", ".to_string(),    // 2: not JSON
-        no_title.to_string(),                   // 3: no title
-        bad_update.to_string(),                 // 4: known id, bad field
-        String::new(),                          // 5: blank, skipped
-        good_update.to_string(),                // 6: good update
-        "[1, 2]".to_string(),                   // 7: not an object
-        bad_time.to_string(),                   // 8: bad posted_on
-        bad_tier.to_string(),                   // 9: tier out of range
+        sample_job("fresh", 5).to_string(),  // 1: good, new
+        "{\"id\": \"broken\", ".to_string(), // 2: not JSON
+        no_title.to_string(),                // 3: no title
+        bad_update.to_string(),              // 4: known id, bad field
+        String::new(),                       // 5: blank, skipped
+        good_update.to_string(),             // 6: good update
+        "[1, 2]".to_string(),                // 7: not an object
+        bad_time.to_string(),                // 8: bad posted_on
+        bad_tier.to_string(),                // 9: tier out of range
         json!({"id": 42, "title": "x", "posted_on": "2026-01-01T00:00:00Z"}).to_string(), // 10
     ];
     let response = ingest_raw(&app, &lines.join("\n"), "application/x-ndjson").await;
@@ -395,7 +395,9 @@ async fn ingest_keeps_good_records_and_reports_bad_ones() {
     );
     // Each error says what is wrong, naming the field.
     let errors: Vec<&str> = rejected.iter().map(|item| item["error"].as_str().unwrap()).collect();
-    for (error, needle) in errors.iter().zip(["JSON", "title", "budget.fixed_amount", "object", "posted_on", "contractor_tier", "id"]) {
+    for (error, needle) in
+        errors.iter().zip(["JSON", "title", "budget.fixed_amount", "object", "posted_on", "contractor_tier", "id"])
+    {
         assert!(error.contains(needle), "{error:?} should mention {needle:?}");
     }
 

@@ -131,7 +131,7 @@ impl Receiver {
         })
         .await
     }
-
+}
 
 // ---- independent signature check ----
 
@@ -771,7 +771,12 @@ async fn subscriptions_receive_exactly_what_jobs_returns() {
         expected_total += ids.len();
         expected_by_path.insert(format!("/{index}"), ids);
     }
-    receiver.wait_for(expected_total, Duration::from_secs(20)).await;
+    // Wait for the expected number, then compare sets either way, so that a
+    // mismatch shows which subscription got what.
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while receiver.received().len() < expected_total && Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
     tokio::time::sleep(Duration::from_millis(300)).await;
     let mut received_by_path: HashMap<String, HashSet<String>> = HashMap::new();
     for request in receiver.received() {

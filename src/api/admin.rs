@@ -443,7 +443,8 @@ async fn quality(context: &Context) -> Result<Response<Body>> {
     Ok(envelope(context, Envelope::ok(Data::Values(data))))
 }
 
-fn database_size(path: &std::path::Path) -> u64 {
+/// The database file plus its WAL, bytes.
+pub fn database_size(path: &std::path::Path) -> u64 {
     let mut size = std::fs::metadata(path).map(|meta| meta.len()).unwrap_or(0);
     let wal = format!("{}-wal", path.display());
     size += std::fs::metadata(wal).map(|meta| meta.len()).unwrap_or(0);

@@ -105,3 +105,39 @@ async fn serve_connection<S>(
         tracing::debug!(%remote, %error, "connection ended with an error");
     }
 }
+
+/// The private metrics listener (`--metrics-listen`): `GET /metrics` in
+/// Prometheus text without a token, 404 for anything else. Meant for an
+/// address only the monitoring system can reach.
+pub async fn serve_metrics(listener: TcpListener, state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = stop.changed() => return,
+        };
+        let Ok((stream, _)) = accepted else { continue };
+        let state = state.clone();
+        tokio::spawn(async move {
+            let service = service_fn(move |request: hyper::Request<Incoming>| {
+                let state = state.clone();
+                async move {
+                    let response = if request.uri().path() == "/metrics" {
+                        let text = state.metrics.render(crate::api::admin::database_size(&state.store.path));
+                        let mut response = hyper::Response::new(response::full(text));
+                        response.headers_mut().insert(
+                            hyper::header::CONTENT_TYPE,
+                            hyper::header::HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
+                        );
+                        response
+                    } else {
+                        let mut response = hyper::Response::new(response::empty());
+                        *response.status_mut() = hyper::StatusCode::NOT_FOUND;
+                        response
+                    };
+                    Ok::<_, Infallible>(response)
+                }
+            });
+            let _ = auto::Builder::new(TokioExecutor::new()).serve_connection(TokioIo::new(stream), service).await;
+        });
+    }
+}

@@ -203,6 +203,42 @@ pub const JOB_FIELDS: &[&str] = &[
     "privacy_reason",
 ];
 
+/// Parameters that take a comma-separated list: repeating one of them is
+/// refused with a hint to list the values in one parameter instead.
+const LIST_VALUED_PARAMETERS: &[&str] = &[
+    "contractor_tier",
+    "country",
+    "exclude_country",
+    "category",
+    "category_group",
+    "tags",
+    "skills",
+    "skills_any",
+    "exclude_skills",
+    "engagement",
+    "duration_label",
+    "fields",
+];
+
+/// Names other job APIs use for our parameters. Spelling distance would
+/// suggest a look-alike for them (`page` is two letters from `tags`), so
+/// they are mapped to what they mean instead.
+const ALIASES: &[(&str, &str)] = &[
+    ("page", "offset"),
+    ("per_page", "limit"),
+    ("page_size", "limit"),
+    ("pagesize", "limit"),
+    ("size", "limit"),
+    ("search", "q"),
+    ("query", "q"),
+    ("keyword", "q"),
+    ("keywords", "q"),
+    ("order", "sort"),
+    ("order_by", "sort"),
+    ("orderby", "sort"),
+    ("sort_by", "sort"),
+];
+
 /// Splits a raw query string into name/value pairs, refusing repeats and
 /// names outside `allowed` (with a did-you-mean when one is close).
 pub fn split_query(raw: &str, allowed: &[&[&str]]) -> Result<Vec<(String, String)>> {
@@ -217,9 +253,11 @@ pub fn split_query(raw: &str, allowed: &[&[&str]]) -> Result<Vec<(String, String
             return Err(unknown_parameter(&name, allowed));
         }
         if !seen.insert(name.clone()) {
-            return Err(Error::bad_request(format!(
-                "Invalid {name} parameter: given more than once (use a comma-separated list)"
-            )));
+            // Only list parameters get the comma hint: `limit=5&limit=6`
+            // has no list form to point at.
+            let hint =
+                if LIST_VALUED_PARAMETERS.contains(&name.as_str()) { " (use one comma-separated list)" } else { "" };
+            return Err(Error::bad_request(format!("Invalid {name} parameter: given more than once{hint}")));
         }
         pairs.push((name, value.into_owned()));
     }
@@ -228,14 +266,23 @@ pub fn split_query(raw: &str, allowed: &[&[&str]]) -> Result<Vec<(String, String
 
 fn unknown_parameter(name: &str, allowed: &[&[&str]]) -> Error {
     let lowered = name.to_ascii_lowercase();
-    let suggestion = allowed
-        .iter()
-        .flat_map(|group| group.iter())
-        .map(|candidate| (strsim::damerau_levenshtein(&lowered, candidate), *candidate))
-        .filter(|(distance, candidate)| *distance <= 2.max(candidate.len() / 4))
-        .min_by_key(|(distance, _)| *distance);
+    let is_allowed = |candidate: &str| allowed.iter().any(|group| group.contains(&candidate));
+    let alias =
+        ALIASES.iter().find(|(alias, target)| *alias == lowered && is_allowed(target)).map(|(_, target)| *target);
+    // A suggestion must be close for the name the user typed: one edit, or
+    // at most a third of its characters (so `page` does not suggest `tags`).
+    let length = lowered.chars().count();
+    let suggestion = alias.or_else(|| {
+        allowed
+            .iter()
+            .flat_map(|group| group.iter())
+            .map(|candidate| (strsim::damerau_levenshtein(&lowered, candidate), *candidate))
+            .filter(|(distance, _)| *distance <= 1 || distance * 3 <= length)
+            .min_by_key(|(distance, _)| *distance)
+            .map(|(_, candidate)| candidate)
+    });
     match suggestion {
-        Some((_, candidate)) => Error::bad_request(format!("Unknown parameter '{name}'. Did you mean '{candidate}'?")),
+        Some(candidate) => Error::bad_request(format!("Unknown parameter '{name}'. Did you mean '{candidate}'?")),
         None => Error::bad_request(format!("Unknown parameter '{name}'")),
     }
 }
@@ -583,7 +630,9 @@ mod tests {
     fn unknown_and_repeated_parameters_are_refused() {
         check("budgetmin=5", Some("Unknown parameter 'budgetmin'. Did you mean 'budget_min'?"));
         check("frobnicate=1", Some("Unknown parameter 'frobnicate'"));
-        check("limit=5&limit=6", Some("Invalid limit parameter: given more than once (use a comma-separated list)"));
+        check("limit=5&limit=6", Some("Invalid limit parameter: given more than once"));
+        check("tags=a&tags=b", Some("Invalid tags parameter: given more than once (use one comma-separated list)"));
+        check("page=2", Some("Unknown parameter 'page'. Did you mean 'offset'?"));
     }
 
     #[test]

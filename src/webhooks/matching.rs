@@ -166,7 +166,7 @@ impl SubscriptionIndex {
                 out.extend_from_slice(list);
             }
         };
-        // MUTATION take(self.by_category.get(&facts.category_slug));
+        take(self.by_category.get(&facts.category_slug));
         take(self.by_country.get(&facts.buyer_country));
         take(self.by_category_group.get(&facts.category_group_slug));
         for term in &facts.terms {

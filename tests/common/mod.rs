@@ -370,86 +370,24 @@ where
     }
 }
 
-/// A description of 40 words picked from a vocabulary by a hash of `id`:
+/// A description whose 30 made-up words come from a hash of `id`:
 /// fixtures built with `job()` must not look like reposts of each other to
 /// the duplicate detector.
 pub fn distinct_description(id: &str) -> String {
-    const WORDS: &[&str] = &[
-        "analytics",
-        "billing",
-        "calendar",
-        "checkout",
-        "dashboard",
-        "export",
-        "gallery",
-        "inventory",
-        "kanban",
-        "ledger",
-        "mapping",
-        "newsletter",
-        "onboarding",
-        "payroll",
-        "quiz",
-        "reporting",
-        "scheduler",
-        "timeline",
-        "upload",
-        "voting",
-        "warehouse",
-        "booking",
-        "chat",
-        "catalog",
-        "forum",
-        "survey",
-        "tracker",
-        "wiki",
-        "invoice",
-        "roster",
-        "playlist",
-        "recipe",
-        "garden",
-        "fleet",
-        "clinic",
-        "school",
-        "museum",
-        "bakery",
-        "brewery",
-        "gym",
-        "hotel",
-        "library",
-        "marina",
-        "orchard",
-        "pharmacy",
-        "salon",
-        "stadium",
-        "theater",
-        "vineyard",
-        "zoo",
-        "accessibility",
-        "caching",
-        "migration",
-        "pagination",
-        "localization",
-        "charts",
-        "permissions",
-        "notifications",
-        "search",
-        "offline",
-        "sync",
-        "audit",
-        "backup",
-        "metrics",
-    ];
     let mut state: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in id.bytes() {
         state = (state ^ byte as u64).wrapping_mul(0x0000_0100_0000_01b3);
     }
-    let mut words = Vec::with_capacity(40);
-    for _ in 0..40 {
-        state ^= state << 13;
-        state ^= state >> 7;
-        state ^= state << 17;
-        words.push(WORDS[(state % WORDS.len() as u64) as usize]);
+    let mut words = Vec::with_capacity(30);
+    for _ in 0..30 {
+        let mut word = String::with_capacity(7);
+        for _ in 0..7 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            word.push((b'a' + (state % 26) as u8) as char);
+        }
+        words.push(word);
     }
-    format!("We're looking for an experienced React developer to build {}.", words.join(" "))
+    format!("We're looking for an experienced React developer. Notes: {}.", words.join(" "))
 }

@@ -1,0 +1,380 @@
+//! Webhook benchmark (issue 5): ingest throughput with and without 1,000
+//! active subscriptions, and the delay from an ingest's commit to the first
+//! attempt of each of its messages.
+//!
+//!     cargo run --release --example webhooks_bench -- [--subscriptions 1000] [--jobs 10000] [--batch 100]
+//!
+//! Everything runs in this one process on 127.0.0.1: the server (`upjobs::run`
+//! on a temporary database), a receiver that answers 204 and notes when
+//! each `webhook-id` first arrives, and the client that ingests generated
+//! jobs through `POST /admin/api/jobs` in batches of `--batch`, one after
+//! the other, as a feed or the inbox would.
+//!
+//! The commit time of a batch is taken as the moment its POST answers (the
+//! commit happens just before); the start of an attempt as the moment the
+//! receiver gets the request (just after). Both errors are well under a
+//! millisecond on loopback; a delivery that arrives before its POST's answer
+//! counts as 0.
+//!
+//! It also times the matcher alone: the in-memory index against a linear
+//! scan of every subscription, over the same jobs.
+
+use bytes::Bytes;
+use dashmap::DashMap;
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request, StatusCode};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use serde_json::{Value, json};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+use upjobs::store::webhooks::JobFacts;
+use upjobs::webhooks::matching::{IndexedSubscription, SubscriptionIndex, could_match};
+
+const ADMIN_TOKEN: &str = "bench-admin-token-0123456789";
+
+struct Settings {
+    subscriptions: usize,
+    jobs: usize,
+    batch: usize,
+}
+
+fn settings() -> Settings {
+    let mut settings = Settings { subscriptions: 1_000, jobs: 10_000, batch: 100 };
+    let arguments: Vec<String> = std::env::args().skip(1).collect();
+    for pair in arguments.chunks(2) {
+        let value = pair.get(1).and_then(|value| value.parse().ok()).expect("every flag takes a number");
+        match pair[0].as_str() {
+            "--subscriptions" => settings.subscriptions = value,
+            "--jobs" => settings.jobs = value,
+            "--batch" => settings.batch = value,
+            other => panic!("unknown flag {other}"),
+        }
+    }
+    settings
+}
+
+type HttpClient = hyper_util::client::legacy::Client<hyper_util::client::legacy::connect::HttpConnector, Full<Bytes>>;
+
+async fn call(
+    client: &HttpClient,
+    method: Method,
+    url: String,
+    headers: &[(&str, &str)],
+    body: String,
+) -> (StatusCode, Value) {
+    let mut builder = Request::builder().method(method).uri(url);
+    for (name, value) in headers {
+        builder = builder.header(*name, *value);
+    }
+    let response = client.request(builder.body(Full::new(Bytes::from(body))).expect("request")).await.expect("send");
+    let status = response.status();
+    let body = response.into_body().collect().await.expect("body").to_bytes();
+    (status, serde_json::from_slice(&body).unwrap_or(Value::Null))
+}
+
+/// First arrival of each message, and which job it carried.
+#[derive(Default)]
+struct Arrivals {
+    first: DashMap<String, (String, Instant)>,
+    requests: std::sync::atomic::AtomicU64,
+}
+
+async fn start_receiver(arrivals: Arc<Arrivals>) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    tokio::spawn(async move {
+        loop {
+            let Ok((stream, _)) = listener.accept().await else { return };
+            let arrivals = arrivals.clone();
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request: Request<hyper::body::Incoming>| {
+                    let arrivals = arrivals.clone();
+                    async move {
+                        let at = Instant::now();
+                        let message_id = request
+                            .headers()
+                            .get("webhook-id")
+                            .and_then(|value| value.to_str().ok())
+                            .unwrap_or("")
+                            .to_string();
+                        let body = request.into_body().collect().await.map(|body| body.to_bytes()).unwrap_or_default();
+                        let job_id = serde_json::from_slice::<Value>(&body)
+                            .ok()
+                            .and_then(|value| value["data"]["id"].as_str().map(str::to_string))
+                            .unwrap_or_default();
+                        arrivals.requests.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                        arrivals.first.entry(message_id).or_insert((job_id, at));
+                        let mut response = hyper::Response::new(Full::new(Bytes::new()));
+                        *response.status_mut() = StatusCode::NO_CONTENT;
+                        Ok::<_, std::convert::Infallible>(response)
+                    }
+                });
+                let io = hyper_util::rt::TokioIo::new(stream);
+                let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+            });
+        }
+    });
+    url
+}
+
+/// Subscriptions as real users write them: a niche (a category, a skill, a
+/// few skills, a country or a group) narrowed by a budget, a tier or
+/// payment verification.
+fn subscription_filters(count: usize) -> Vec<Value> {
+    let mut random = ChaCha8Rng::seed_from_u64(5);
+    let categories = upjobs::taxonomy::CATEGORIES;
+    let countries = ["US", "GB", "CA", "AU", "DE", "IN", "FR", "NL", "SG", "AE"];
+    (0..count)
+        .map(|_| {
+            let category = &categories[random.random_range(0..categories.len())];
+            let skill = category.typical_skills[random.random_range(0..category.typical_skills.len().min(6))];
+            let mut filters = match random.random_range(0..100) {
+                0..40 => json!({"category": category.slug}),
+                40..65 => json!({"skills": skill}),
+                65..80 => {
+                    let other = category.typical_skills[random.random_range(0..category.typical_skills.len())];
+                    json!({"skills_any": [skill, other]})
+                }
+                80..90 => json!({"country": countries[random.random_range(0..countries.len())], "category_group": category.group_slug}),
+                _ => json!({"budget_min": 20_000, "payment_verified": true}),
+            };
+            match random.random_range(0..4) {
+                0 => filters["budget_min"] = json!([500, 1000, 2500][random.random_range(0..3)]),
+                1 => filters["payment_verified"] = json!(true),
+                2 => filters["contractor_tier"] = json!(["2", "3", "2,3"][random.random_range(0..3)]),
+                _ => {}
+            }
+            filters
+        })
+        .collect()
+}
+
+fn generated_jobs(count: usize) -> Vec<upjobs::model::Job> {
+    let options = upjobs::jobs_gen::GenOptions { count, seed: 42, days: 1, now: chrono::Utc::now() };
+    upjobs::jobs_gen::generate(&options).collect()
+}
+
+struct Run {
+    ingest_seconds: f64,
+    inserted: u64,
+    delays_ms: Vec<f64>,
+    messages: usize,
+    drain_seconds: f64,
+}
+
+async fn run_once(settings: &Settings, jobs: &[upjobs::model::Job], filters: &[Value]) -> Run {
+    let dir = tempfile::tempdir().expect("temporary directory");
+    let mut config = upjobs::config::ServeConfig::for_database(dir.path().join("bench.db"));
+    config.admin_token = Some(ADMIN_TOKEN.into());
+    config.webhook_allow_private = true;
+    let (state, _) = tokio::task::spawn_blocking(move || upjobs::build(config, upjobs::clock::Clock::system()))
+        .await
+        .expect("join")
+        .expect("build");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let url = format!("http://{}", listener.local_addr().expect("address"));
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(upjobs::run(listener, state, None, async {
+        let _ = stopped.await;
+    }));
+    let client: HttpClient =
+        hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+    let bearer = format!("Bearer {ADMIN_TOKEN}");
+    let admin = [("authorization", bearer.as_str()), ("content-type", "application/json")];
+
+    let arrivals = Arc::new(Arrivals::default());
+    let receiver = start_receiver(arrivals.clone()).await;
+    // At most 100 webhooks per key: spread them over enterprise keys.
+    let mut key = String::new();
+    for (index, filters) in filters.iter().enumerate() {
+        if index % 100 == 0 {
+            let body = json!({"name": format!("bench-{index}"), "plan": "enterprise"}).to_string();
+            let (status, created) = call(&client, Method::POST, format!("{url}/admin/api/keys"), &admin, body).await;
+            assert_eq!(status, StatusCode::CREATED, "{created}");
+            key = created["data"][0]["key"].as_str().expect("key").to_string();
+        }
+        let keyed = [("x-api-key", key.as_str()), ("content-type", "application/json")];
+        let body = json!({"url": format!("{receiver}/hook/{index}"), "filters": filters}).to_string();
+        let (status, created) = call(&client, Method::POST, format!("{url}/webhooks"), &keyed, body).await;
+        assert_eq!(status, StatusCode::CREATED, "{created}");
+    }
+
+    let mut committed_at: std::collections::HashMap<String, Instant> = std::collections::HashMap::new();
+    let mut inserted = 0;
+    let started = Instant::now();
+    for chunk in jobs.chunks(settings.batch) {
+        let body: String = chunk.iter().map(|job| serde_json::to_string(job).expect("job JSON") + "\n").collect();
+        let (status, report) = call(&client, Method::POST, format!("{url}/admin/api/jobs"), &admin, body).await;
+        let at = Instant::now();
+        assert_eq!(status, StatusCode::OK, "{report}");
+        inserted += report["data"][0]["inserted"].as_u64().unwrap_or(0);
+        for job in chunk {
+            committed_at.insert(job.id.clone(), at);
+        }
+    }
+    let ingest_seconds = started.elapsed().as_secs_f64();
+
+    // Wait until every queued message has arrived once.
+    let mut messages = 0usize;
+    let drain_started = Instant::now();
+    if !filters.is_empty() {
+        loop {
+            let (_, listed) =
+                call(&client, Method::GET, format!("{url}/admin/api/webhooks"), &admin, String::new()).await;
+            messages = listed["data"]
+                .as_array()
+                .map(|hooks| {
+                    hooks
+                        .iter()
+                        .map(|hook| {
+                            let counts = &hook["messages"];
+                            (counts["pending"].as_u64().unwrap_or(0)
+                                + counts["delivered"].as_u64().unwrap_or(0)
+                                + counts["failed"].as_u64().unwrap_or(0)) as usize
+                        })
+                        .sum()
+                })
+                .unwrap_or(0);
+            if arrivals.first.len() >= messages || drain_started.elapsed() > Duration::from_secs(300) {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+    let drain_seconds = started.elapsed().as_secs_f64();
+    let delays_ms = arrivals
+        .first
+        .iter()
+        .filter_map(|entry| {
+            let (job_id, at) = entry.value();
+            committed_at.get(job_id).map(|commit| at.saturating_duration_since(*commit).as_secs_f64() * 1000.0)
+        })
+        .collect();
+    let _ = stop.send(());
+    let _ = server.await;
+    Run { ingest_seconds, inserted, delays_ms, messages, drain_seconds }
+}
+
+fn percentile(sorted: &[f64], fraction: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let index = ((sorted.len() as f64 * fraction).ceil() as usize).clamp(1, sorted.len()) - 1;
+    sorted[index]
+}
+
+fn facts_of(job: &upjobs::model::Job) -> JobFacts {
+    let row = upjobs::ingest::to_row(job).expect("a generated job is valid");
+    JobFacts {
+        posted_on: row.posted_on,
+        last_visited_at: row.last_visited_at,
+        job_type: row.job_type,
+        status: row.status,
+        contractor_tier: row.contractor_tier,
+        fixed_amount: row.fixed_amount,
+        hourly_min: row.hourly_min,
+        hourly_max: row.hourly_max,
+        payment_verified: row.payment_verified,
+        buyer_country: row.buyer_country,
+        location_timezone: row.location_timezone,
+        category_slug: row.category_slug,
+        category_group_slug: row.category_group_slug,
+        buyer_total_spent: row.buyer_total_spent,
+        buyer_total_assignments: row.buyer_total_assignments,
+        buyer_total_jobs_with_hires: row.buyer_total_jobs_with_hires,
+        total_applicants: row.total_applicants,
+        engagement: row.engagement,
+        duration_label: row.duration_label,
+        visible: true,
+        terms: row.terms,
+        doc: String::new(),
+    }
+}
+
+/// The matcher alone, in memory: index lookups against a linear scan.
+fn time_matcher(jobs: &[upjobs::model::Job], filters: &[Value]) {
+    let subscriptions: Vec<IndexedSubscription> = filters
+        .iter()
+        .enumerate()
+        .map(|(index, filters)| IndexedSubscription {
+            id: format!("wh_{index}"),
+            filter: upjobs::webhooks::filters::validate(Some(filters)).expect("valid filters").0,
+            retention_days: None,
+            key_expires_at: None,
+        })
+        .collect();
+    let index = SubscriptionIndex::build(subscriptions.clone());
+    let facts: Vec<JobFacts> = jobs.iter().map(facts_of).collect();
+    let now = chrono::Utc::now().timestamp();
+
+    let started = Instant::now();
+    let (mut candidates, mut indexed_matches, mut buffer) = (0usize, 0usize, Vec::new());
+    for job in &facts {
+        index.candidates(job, &mut buffer);
+        candidates += buffer.len();
+        indexed_matches +=
+            buffer.iter().filter(|position| could_match(&index.get(**position).filter, job, now)).count();
+    }
+    let indexed = started.elapsed();
+
+    let started = Instant::now();
+    let mut linear_matches = 0usize;
+    for job in &facts {
+        linear_matches +=
+            subscriptions.iter().filter(|subscription| could_match(&subscription.filter, job, now)).count();
+    }
+    let linear = started.elapsed();
+    assert_eq!(indexed_matches, linear_matches, "the index must find what a full scan finds");
+    let per_job = |elapsed: Duration| elapsed.as_secs_f64() * 1e6 / facts.len() as f64;
+    println!("matcher, in memory, {} subscriptions, {} jobs:", subscriptions.len(), facts.len());
+    println!(
+        "  index:  {:.1} candidates/job of {}, {:.2} µs/job",
+        candidates as f64 / facts.len() as f64,
+        subscriptions.len(),
+        per_job(indexed)
+    );
+    println!("  linear: {:.2} µs/job", per_job(linear));
+    println!(
+        "  matches: {:.2} subscriptions/job (before the SQL confirmation)",
+        indexed_matches as f64 / facts.len() as f64
+    );
+}
+
+#[tokio::main]
+async fn main() {
+    let settings = settings();
+    let jobs = generated_jobs(settings.jobs);
+    let filters = subscription_filters(settings.subscriptions);
+    time_matcher(&jobs, &filters);
+
+    let without = run_once(&settings, &jobs, &[]).await;
+    let with = run_once(&settings, &jobs, &filters).await;
+    let rate = |run: &Run| run.inserted as f64 / run.ingest_seconds;
+    println!(
+        "ingest, {} jobs in batches of {}: without subscriptions {:.0} jobs/s ({:.2} s), with {} subscriptions {:.0} jobs/s ({:.2} s): {:+.1}%",
+        settings.jobs,
+        settings.batch,
+        rate(&without),
+        without.ingest_seconds,
+        settings.subscriptions,
+        rate(&with),
+        with.ingest_seconds,
+        (rate(&with) / rate(&without) - 1.0) * 100.0
+    );
+    let mut delays = with.delays_ms.clone();
+    delays.sort_by(f64::total_cmp);
+    println!(
+        "messages: {} queued, {} first attempts seen; all delivered {:.2} s after the first batch was sent",
+        with.messages,
+        delays.len(),
+        with.drain_seconds
+    );
+    println!(
+        "commit → first attempt: p50 {:.1} ms, p90 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        percentile(&delays, 0.50),
+        percentile(&delays, 0.90),
+        percentile(&delays, 0.99),
+        percentile(&delays, 1.0)
+    );
+}

@@ -53,34 +53,40 @@ CREATE TABLE jobs (
 );
 
 -- Partial indexes over visible jobs only: every public query says
--- `visible = 1` literally so the planner can use them. Each index ends in the
--- rowid implicitly, so equality on the column still walks in seq order.
+-- `visible = 1` literally so the planner can use them. Most filters need no
+-- index: queries walk seq order and stop after `limit` matches. Indexes are
+-- kept where they change that: equality on a column walks its index in seq
+-- order (each index ends in the rowid), so a rare category or country is
+-- found without scanning; and the non-date sorts walk their column's index
+-- instead of sorting the whole window. Every index costs ingest speed.
 CREATE INDEX jobs_category ON jobs(category_slug) WHERE visible = 1;
 CREATE INDEX jobs_category_group ON jobs(category_group_slug) WHERE visible = 1;
 CREATE INDEX jobs_country ON jobs(buyer_country) WHERE visible = 1;
 CREATE INDEX jobs_timezone ON jobs(location_timezone) WHERE visible = 1;
-CREATE INDEX jobs_fixed_amount ON jobs(fixed_amount) WHERE visible = 1;
-CREATE INDEX jobs_hourly_max ON jobs(hourly_max) WHERE visible = 1;
 CREATE INDEX jobs_budget_sort ON jobs(budget_sort) WHERE visible = 1;
 CREATE INDEX jobs_last_visited ON jobs(last_visited_at) WHERE visible = 1;
 CREATE INDEX jobs_applicants ON jobs(total_applicants) WHERE visible = 1;
-CREATE INDEX jobs_buyer_spent ON jobs(buyer_total_spent) WHERE visible = 1;
 CREATE INDEX jobs_hidden ON jobs(seq) WHERE visible = 0;
 CREATE INDEX jobs_exact_fingerprint ON jobs(fingerprint_exact);
 
 -- Normalised skills and tags (lower case, letters and digits only) for the
--- skills/tags/skills_any/exclude_skills filters.
+-- skills/tags/skills_any/exclude_skills filters. Keyed by job first: the
+-- filters are point lookups (seq, term) for rows the seq-order walk visits,
+-- and deleting a job's terms is a prefix range. One B-tree, not two.
 CREATE TABLE job_terms (
-    term TEXT NOT NULL,
     seq INTEGER NOT NULL,
-    PRIMARY KEY (term, seq)
+    term TEXT NOT NULL,
+    PRIMARY KEY (seq, term)
 ) WITHOUT ROWID;
-CREATE INDEX job_terms_seq ON job_terms(seq);
 
 -- The full-text index. External content: the text lives once, in jobs.doc,
--- and this view exposes it to FTS5 (for rebuild and integrity-check); the
--- triggers below keep the index in step with every insert, update and delete,
--- whichever code path makes them. Skills and tags are indexed as their JSON
+-- and this view exposes it to FTS5 (for rebuild and integrity-check).
+-- Inserts and updates write the index from store/jobs.rs with single-row
+-- statements: an INSERT INTO jobs with an FTS trigger would be a multi-write
+-- statement with a statement journal, and FTS5 flushes its pending index to
+-- disk at every statement savepoint, which made bulk ingest ~50x slower.
+-- Deletes (one-off, or pruning in batches) keep the trigger below, so no
+-- delete path can leave the index behind. Skills and tags are indexed as their JSON
 -- array text: the tokenizer treats the brackets, quotes and commas as
 -- separators, and (unlike json_each) a plain expression works inside a view
 -- that FTS5 reads for 'rebuild' and 'integrity-check'.
@@ -100,14 +106,9 @@ CREATE VIRTUAL TABLE jobs_fts USING fts5(
     tokenize = 'porter unicode61 remove_diacritics 2'
 );
 
-CREATE TRIGGER jobs_fts_insert AFTER INSERT ON jobs BEGIN
-    INSERT INTO jobs_fts(rowid, title, description, skills, tags) VALUES (
-        new.seq,
-        json_extract(new.doc, '$.title'),
-        json_extract(new.doc, '$.description'),
-        json_extract(new.doc, '$.skills'),
-        json_extract(new.doc, '$.tags'));
-END;
+-- A larger in-memory buffer (8 MiB, default 1 MiB) means fewer, larger
+-- segments during bulk ingest.
+INSERT INTO jobs_fts(jobs_fts, rank) VALUES ('hashsize', 8388608);
 
 CREATE TRIGGER jobs_fts_delete AFTER DELETE ON jobs BEGIN
     INSERT INTO jobs_fts(jobs_fts, rowid, title, description, skills, tags) VALUES (
@@ -120,21 +121,6 @@ CREATE TRIGGER jobs_fts_delete AFTER DELETE ON jobs BEGIN
     DELETE FROM job_terms WHERE seq = old.seq;
 END;
 
-CREATE TRIGGER jobs_fts_update AFTER UPDATE OF doc ON jobs BEGIN
-    INSERT INTO jobs_fts(jobs_fts, rowid, title, description, skills, tags) VALUES (
-        'delete',
-        old.seq,
-        json_extract(old.doc, '$.title'),
-        json_extract(old.doc, '$.description'),
-        json_extract(old.doc, '$.skills'),
-        json_extract(old.doc, '$.tags'));
-    INSERT INTO jobs_fts(rowid, title, description, skills, tags) VALUES (
-        new.seq,
-        json_extract(new.doc, '$.title'),
-        json_extract(new.doc, '$.description'),
-        json_extract(new.doc, '$.skills'),
-        json_extract(new.doc, '$.tags'));
-END;
 
 -- Operator verdicts on data quality, by job id, so that they survive the job
 -- being deleted and ingested again.
@@ -263,7 +249,11 @@ CREATE TABLE webhook_subscriptions (
     last_success_at INTEGER,
     last_failure_at INTEGER,
     failing_since INTEGER,
-    consecutive_failures INTEGER NOT NULL DEFAULT 0
+    consecutive_failures INTEGER NOT NULL DEFAULT 0,
+    -- messages that ended delivered or failed (kept here because messages
+    -- have no index by subscription; see below).
+    delivered_count INTEGER NOT NULL DEFAULT 0,
+    failed_count INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX webhook_subscriptions_key ON webhook_subscriptions(key_id);
 
@@ -281,25 +271,33 @@ CREATE TRIGGER webhook_subscriptions_changed_delete AFTER DELETE ON webhook_subs
     UPDATE settings SET value = CAST(random() AS TEXT) WHERE name = 'webhooks_generation';
 END;
 
--- One event body (`{"type", "timestamp", "data"}`), stored once and shared by
--- the messages that carry it to each matching subscription: a job that
--- matches fifty subscriptions is written once, not fifty times.
-CREATE TABLE webhook_events (
-    id INTEGER PRIMARY KEY,
-    type TEXT NOT NULL,
-    payload BLOB NOT NULL,
-    created_at INTEGER NOT NULL
-);
-
 -- The outbox: one message per (event, subscription), written in the same
 -- transaction as the ingest that caused it, so a committed job's messages
--- survive any crash. `id` is the `webhook-id` header, stable across retries.
+-- survive any crash. `id` is the `webhook-id` header, stable across retries
+-- (16 random base62 characters).
+--
+-- A `job.created` message names its job (`job_id`) instead of carrying a
+-- copy: the body (`{"type", "timestamp", "data": <jobs.doc>}`, `timestamp`
+-- being `created_at`) is put together when it is sent, so a job matching
+-- fifty subscriptions is not written fifty-one times, and a job deleted or
+-- judged spam before its delivery is not sent. Other events (`webhook.test`)
+-- keep their body in `payload`.
+--
+-- An ingest can queue a hundred thousand messages, so this table has only
+-- indexes that grow at one end: by `seq` and by due time. An index by
+-- subscription would take an insert into a different page for nearly every
+-- message, and rewriting those pages at each commit halved ingest
+-- throughput in the benchmark. Lookups by subscription (its pending
+-- messages, when it is deleted or disabled, or its endpoint is held back)
+-- walk the pending messages by due time instead; `id`, `subscription_id`
+-- and `job_id` have no index and no foreign key.
 CREATE TABLE webhook_messages (
     seq INTEGER PRIMARY KEY,
-    id TEXT NOT NULL UNIQUE,
-    subscription_id TEXT NOT NULL REFERENCES webhook_subscriptions(id) ON DELETE CASCADE,
-    event_id INTEGER NOT NULL REFERENCES webhook_events(id),
+    id TEXT NOT NULL,
+    subscription_id TEXT NOT NULL,
     event_type TEXT NOT NULL,
+    job_id TEXT,
+    payload BLOB,
     status TEXT NOT NULL DEFAULT 'pending' CHECK (status IN ('pending', 'delivered', 'failed')),
     attempts INTEGER NOT NULL DEFAULT 0,
     next_attempt_at INTEGER NOT NULL,
@@ -309,11 +307,10 @@ CREATE TABLE webhook_messages (
 -- The delivery worker's question, "which pending messages are due?", walks
 -- this index in due order and stops after a batch.
 CREATE INDEX webhook_messages_due ON webhook_messages(next_attempt_at) WHERE status = 'pending';
-CREATE INDEX webhook_messages_subscription ON webhook_messages(subscription_id, status);
-CREATE INDEX webhook_messages_event ON webhook_messages(event_id);
 CREATE INDEX webhook_messages_finished ON webhook_messages(finished_at) WHERE status <> 'pending';
 
--- Every delivery attempt, kept --log-retention-days (30 by default).
+-- Every delivery attempt, kept --log-retention-days (30 by default). Rows
+-- arrive in time order, so pruning walks `id` and needs no index on time.
 CREATE TABLE webhook_attempts (
     id INTEGER PRIMARY KEY,
     message_id TEXT NOT NULL,
@@ -326,4 +323,3 @@ CREATE TABLE webhook_attempts (
     error TEXT
 );
 CREATE INDEX webhook_attempts_subscription ON webhook_attempts(subscription_id, time);
-CREATE INDEX webhook_attempts_time ON webhook_attempts(time);

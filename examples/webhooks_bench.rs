@@ -3,6 +3,7 @@
 //! attempt of each of its messages.
 //!
 //!     cargo run --release --example webhooks_bench -- [--subscriptions 1000] [--jobs 10000] [--batch 100]
+//!         [--niche 1] [--end-to-end 0]
 //!
 //! Everything runs in this one process on 127.0.0.1: the server (`upjobs::run`
 //! on a temporary database), a receiver that answers 204 and notes when
@@ -16,8 +17,11 @@
 //! millisecond on loopback; a delivery that arrives before its POST's answer
 //! counts as 0.
 //!
-//! It also times the matcher alone: the in-memory index against a linear
-//! scan of every subscription, over the same jobs.
+//! It also times two parts alone: the matcher in memory (the index against a
+//! linear scan of every subscription), and the writer's side of an ingest
+//! (`ingest::store_batch` straight on the store, no HTTP, no delivery
+//! worker) with and without the subscriptions, which is where matching and
+//! the outbox writes cost ingest throughput.
 
 use bytes::Bytes;
 use dashmap::DashMap;
@@ -37,10 +41,15 @@ struct Settings {
     subscriptions: usize,
     jobs: usize,
     batch: usize,
+    /// 0 skips the end-to-end run (server, deliveries, receiver).
+    end_to_end: usize,
+    /// 1: every subscription names a category and a skill (a narrow niche);
+    /// 0: the broad mix of `subscription_filters`.
+    niche: usize,
 }
 
 fn settings() -> Settings {
-    let mut settings = Settings { subscriptions: 1_000, jobs: 10_000, batch: 100 };
+    let mut settings = Settings { subscriptions: 1_000, jobs: 10_000, batch: 100, end_to_end: 1, niche: 0 };
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     for pair in arguments.chunks(2) {
         let value = pair.get(1).and_then(|value| value.parse().ok()).expect("every flag takes a number");
@@ -48,6 +57,8 @@ fn settings() -> Settings {
             "--subscriptions" => settings.subscriptions = value,
             "--jobs" => settings.jobs = value,
             "--batch" => settings.batch = value,
+            "--end-to-end" => settings.end_to_end = value,
+            "--niche" => settings.niche = value,
             other => panic!("unknown flag {other}"),
         }
     }
@@ -121,7 +132,7 @@ async fn start_receiver(arrivals: Arc<Arrivals>) -> String {
 /// Subscriptions as real users write them: a niche (a category, a skill, a
 /// few skills, a country or a group) narrowed by a budget, a tier or
 /// payment verification.
-fn subscription_filters(count: usize) -> Vec<Value> {
+fn subscription_filters(count: usize, niche: bool) -> Vec<Value> {
     let mut random = ChaCha8Rng::seed_from_u64(5);
     let categories = upjobs::taxonomy::CATEGORIES;
     let countries = ["US", "GB", "CA", "AU", "DE", "IN", "FR", "NL", "SG", "AE"];
@@ -129,6 +140,9 @@ fn subscription_filters(count: usize) -> Vec<Value> {
         .map(|_| {
             let category = &categories[random.random_range(0..categories.len())];
             let skill = category.typical_skills[random.random_range(0..category.typical_skills.len().min(6))];
+            if niche {
+                return json!({"category": category.slug, "skills": skill});
+            }
             let mut filters = match random.random_range(0..100) {
                 0..40 => json!({"category": category.slug}),
                 40..65 => json!({"skills": skill}),
@@ -288,7 +302,7 @@ fn facts_of(job: &upjobs::model::Job) -> JobFacts {
         duration_label: row.duration_label,
         visible: true,
         terms: row.terms,
-        doc: String::new(),
+        id: row.id,
     }
 }
 
@@ -341,12 +355,116 @@ fn time_matcher(jobs: &[upjobs::model::Job], filters: &[Value]) {
     );
 }
 
+/// Ingest straight through the writer, without and with subscriptions.
+async fn time_writer_side(settings: &Settings, jobs: &[upjobs::model::Job], filters: &[Value]) -> (f64, f64, i64) {
+    let mut results = Vec::new();
+    for with_subscriptions in [false, true] {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("writer.db");
+        let store = tokio::task::spawn_blocking(move || upjobs::store::Store::open(&path, Vec::new()))
+            .await
+            .expect("join")
+            .expect("open");
+        if with_subscriptions {
+            let filters = filters.to_vec();
+            store
+                .writer
+                .call(move |writer| {
+                    let now = chrono::Utc::now().timestamp();
+                    for (index, filters) in filters.iter().enumerate() {
+                        let key_id = format!("key_{}", index / 100);
+                        if index % 100 == 0 {
+                            let key = upjobs::store::keys::KeyRow {
+                                id: key_id.clone(),
+                                key_hash: upjobs::auth::keys::hash_secret(&key_id),
+                                prefix: "upj_x".into(),
+                                last4: "xxxx".into(),
+                                name: key_id.clone(),
+                                email: None,
+                                plan: "enterprise".into(),
+                                created_at: now,
+                                expires_at: None,
+                                revoked_at: None,
+                                last_used_at: None,
+                                overrides: Default::default(),
+                            };
+                            upjobs::store::keys::insert_key(&writer.conn, &key, now)?;
+                        }
+                        let stored = upjobs::webhooks::filters::validate(Some(filters))?.1;
+                        let row = upjobs::store::webhooks::SubscriptionRow {
+                            id: format!("wh_{index}"),
+                            key_id,
+                            url: "http://127.0.0.1:9/".into(),
+                            description: None,
+                            filters: Value::Object(stored).to_string(),
+                            secret: upjobs::webhooks::signing::new_secret(),
+                            previous_secret: None,
+                            previous_secret_expires_at: None,
+                            active: true,
+                            disabled_reason: None,
+                            disabled_at: None,
+                            created_at: now * 1000,
+                            last_success_at: None,
+                            last_failure_at: None,
+                            failing_since: None,
+                            consecutive_failures: 0,
+                            delivered_count: 0,
+                            failed_count: 0,
+                        };
+                        upjobs::store::webhooks::insert_subscription(&writer.conn, &row)?;
+                    }
+                    Ok(())
+                })
+                .await
+                .expect("subscriptions");
+        }
+        let batches: Vec<Vec<upjobs::ingest::Prepared>> = jobs
+            .chunks(settings.batch)
+            .map(|chunk| {
+                chunk
+                    .iter()
+                    .enumerate()
+                    .map(|(line, job)| upjobs::ingest::prepare(line + 1, Ok(serde_json::to_value(job).expect("job"))))
+                    .collect()
+            })
+            .collect();
+        let started = Instant::now();
+        for batch in batches {
+            let now = chrono::Utc::now().timestamp();
+            upjobs::ingest::store_batch(&store, batch, upjobs::ingest::IngestOptions::default(), now)
+                .await
+                .expect("ingest");
+        }
+        let seconds = started.elapsed().as_secs_f64();
+        let messages = store
+            .writer
+            .call(|writer| Ok(writer.conn.query_row("SELECT count(*) FROM webhook_messages", [], |row| row.get(0))?))
+            .await
+            .expect("count");
+        results.push((seconds, messages));
+    }
+    (results[0].0, results[1].0, results[1].1)
+}
+
 #[tokio::main]
 async fn main() {
     let settings = settings();
     let jobs = generated_jobs(settings.jobs);
-    let filters = subscription_filters(settings.subscriptions);
+    let filters = subscription_filters(settings.subscriptions, settings.niche == 1);
     time_matcher(&jobs, &filters);
+    let (without, with, messages) = time_writer_side(&settings, &jobs, &filters).await;
+    println!(
+        "writer side (store_batch, batches of {}): without subscriptions {:.0} jobs/s, with {} {:.0} jobs/s ({:+.1}%), {} messages queued",
+        settings.batch,
+        settings.jobs as f64 / without,
+        settings.subscriptions,
+        settings.jobs as f64 / with,
+        (without / with - 1.0) * 100.0,
+        messages
+    );
+    if settings.end_to_end == 0 {
+        return;
+    }
 
     let without = run_once(&settings, &jobs, &[]).await;
     let with = run_once(&settings, &jobs, &filters).await;

@@ -6,8 +6,8 @@
 //! upper-case alpha-2 code with [`normalize_country`] before the job is stored.
 //!
 //! The tables are static and sorted, so a lookup is a binary search with no
-//! allocation for the common case (an alpha-2 code) and one small allocation
-//! for a name. `COUNTRIES` holds all 249 officially assigned codes and
+//! allocation for the common case (an alpha-2 code) and two small
+//! allocations for a name. `COUNTRIES` holds all 249 officially assigned codes and
 //! nothing else: user-assigned codes such as `XK` (Kosovo) and exceptionally
 //! reserved ones such as `UK` are not country codes, although `UK` is accepted
 //! as an alias of `GB`. Names are the English short names in their usual,
@@ -25,17 +25,17 @@ pub fn normalize_country(input: &str) -> Option<&'static str> {
     if let Some((code, _, _)) = country_by_alpha2(trimmed) {
         return Some(code);
     }
-    if trimmed.len() == 3 && trimmed.bytes().all(|byte| byte.is_ascii_alphabetic()) {
-        if let Some((code, _, _)) = COUNTRIES.iter().find(|(_, alpha3, _)| alpha3.eq_ignore_ascii_case(trimmed)) {
-            return Some(code);
-        }
+    if trimmed.len() == 3
+        && let Some((code, _, _)) = COUNTRIES.iter().find(|(_, alpha3, _)| alpha3.eq_ignore_ascii_case(trimmed))
+    {
+        return Some(code);
     }
     let name = normalized_name(trimmed);
     // "U.S." normalises to "us": a code again once the punctuation is gone.
-    if name.len() == 2 {
-        if let Some((code, _, _)) = country_by_alpha2(&name) {
-            return Some(code);
-        }
+    if name.len() == 2
+        && let Some((code, _, _)) = country_by_alpha2(&name)
+    {
+        return Some(code);
     }
     NAME_INDEX.binary_search_by(|(key, _)| (*key).cmp(name.as_str())).ok().map(|position| NAME_INDEX[position].1)
 }
@@ -117,6 +117,9 @@ fn ascii_fold(character: char) -> Option<&'static str> {
         'æ' => "ae",
         'œ' => "oe",
         'þ' => "th",
+        // Combining accents (decomposed input, or the dot of a lower-cased
+        // Turkish 'İ') belong to the letter before them.
+        '\u{300}'..='\u{36f}' => "",
         _ => return None,
     })
 }
@@ -919,6 +922,8 @@ mod tests {
             ("Turkey", Some("TR")),
             ("Türkiye", Some("TR")),
             ("TÜRKIYE", Some("TR")),
+            ("TÜRKİYE", Some("TR")),
+            ("Cote\u{302} d'Ivoire", Some("CI")),
             ("Ivory Coast", Some("CI")),
             ("Côte d'Ivoire", Some("CI")),
             ("Cote d’Ivoire", Some("CI")),

@@ -44,8 +44,9 @@ enum Command {
     Keys {
         #[command(flatten)]
         db: DbArg,
+        /// Boxed: its options make it much larger than the other commands.
         #[command(subcommand)]
-        action: KeysAction,
+        action: Box<KeysAction>,
     },
     /// Print synthetic jobs as NDJSON on stdout.
     Gen {
@@ -149,7 +150,7 @@ fn main() {
         }
         Command::Keys { db, action } => {
             init_logging(LogFormat::Pretty, "warn");
-            keys(&db.db, action)
+            keys(&db.db, *action)
         }
         Command::Gen { count, seed, days, now } => gen_jobs(count, seed, days, now),
         Command::Prune { db, max_retention_days, log_retention_days } => {
@@ -378,12 +379,11 @@ fn gen_jobs(count: usize, seed: u64, days: u32, now: Option<String>) -> Result<(
     };
     let stdout = std::io::stdout();
     let mut out = BufWriter::with_capacity(1 << 20, stdout.lock());
-    for (index, job) in upjobs::jobs_gen::generate(&options).enumerate() {
-        serde_json::to_writer(&mut out, &job)?;
-        out.write_all(b"\n")?;
-        if index % 10_000 == 0 {
-            progress.set_position(index as u64);
-        }
+    // Chunks are generated and serialised on several threads; their bytes
+    // equal serialising `generate` line by line.
+    for chunk in upjobs::jobs_gen::ndjson_chunks(&options) {
+        out.write_all(&chunk.bytes)?;
+        progress.inc(chunk.jobs as u64);
     }
     out.flush()?;
     progress.finish_and_clear();

@@ -475,3 +475,41 @@ async fn reingest_updates_in_place() {
     assert_eq!((report["inserted"].as_u64(), report["updated"].as_u64()), (Some(0), Some(2)), "{report}");
     assert_eq!(total("").await, Some(1));
 }
+
+/// A record that cannot be stored (here: a 4,097th job in one second, which
+/// the seq scheme has no room for) is rejected without touching the job
+/// already stored under its id, even when it would move that job.
+#[tokio::test]
+async fn a_rejected_move_keeps_the_stored_job() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    let crowded_second = fixture::minutes_before(chrono::Utc::now(), 90);
+    let mut crowd = fixture::numbered_jobs("crowd", 4096, 90);
+    for job in &mut crowd {
+        job["posted_on"] = json!(crowded_second);
+    }
+    let report = app.ingest(&crowd).await;
+    assert_eq!(report["inserted"], 4096, "{}", report["rejected"]);
+    assert_eq!((report["duplicates"].as_u64(), report["spam"].as_u64()), (Some(0), Some(0)), "{report}");
+    let mover = sample_job("mover", 4);
+    app.ingest(std::slice::from_ref(&mover)).await;
+    let before = doc(&app.get("/jobs/mover", &key).await);
+
+    let mut moved = mover.clone();
+    moved["posted_on"] = json!(crowded_second);
+    moved["title"] = json!("This version cannot be stored");
+    let mut newcomer = sample_job("newcomer", 5);
+    newcomer["posted_on"] = json!(crowded_second);
+    let report = app.ingest(&[moved, newcomer]).await;
+    let rejected: Vec<&str> =
+        report["rejected"].as_array().unwrap().iter().map(|item| item["id"].as_str().unwrap()).collect();
+    assert_eq!(rejected, ["mover", "newcomer"], "{report}");
+    assert!(report["rejected"][0]["error"].as_str().unwrap().contains("same second"), "{report}");
+
+    let after = app.get("/jobs/mover", &key).await;
+    assert_eq!(after.status, StatusCode::OK, "the rejected update deleted the job: {}", after.text());
+    assert_eq!(doc(&after), before);
+    assert_eq!(app.get("/jobs/newcomer", &key).await.status, StatusCode::NOT_FOUND);
+    let total = app.get("/jobs?include_total=true&limit=1", &key).await.json()["total"].clone();
+    assert_eq!(total, 4097);
+}

@@ -303,6 +303,8 @@ async fn buyer_location_and_category() {
     let gb_de: &[&str] = &["j02", "j04", "j09", "j12", "j14", "j16", "j20", "j23", "j25"];
     let mut list = cases(&[
         ("payment_verified=false", unverified),
+        // Python's requests sends a bool as True/False.
+        ("payment_verified=False", unverified),
         ("country=US", us),
         ("country=us", us),
         ("country=gb,DE", gb_de),
@@ -328,6 +330,7 @@ async fn buyer_location_and_category() {
         ("payment_verified=true&budget_min=1000&country=US", &["j01", "j11", "j18", "j24", "j27", "j30"]),
     ]);
     list.push(("payment_verified=true".into(), all_but(unverified)));
+    list.push(("payment_verified=TRUE".into(), all_but(unverified)));
     list.push(("exclude_country=fr".into(), all_but(&["j22"])));
     fixture.check_all(&list).await;
 
@@ -463,6 +466,11 @@ async fn dates_are_midnight_utc() {
             ("posted_after=2025-03-10&posted_before=2025-03-10", &["d1"]),
             ("posted_after=2025-03-10T00:00:00Z&posted_before=2025-03-10T12:00:00Z", &["d2", "d1"]),
             ("posted_after=2025-03-10T06:00:00%2B06:00", &["d3", "d2", "d1"]),
+            // ISO 8601 without an offset, as the original service's clients send it: UTC.
+            ("posted_after=2025-03-10T00:00:00", &["d3", "d2", "d1"]),
+            ("posted_after=2025-03-10T00:00:01", &["d3", "d2"]),
+            ("posted_before=2025-03-10T12:00", &["d2", "d1", "d0"]),
+            ("posted_before=2025-03-10T11:59:59.999", &["d1", "d0"]),
             ("posted_after=2025-03-12", &[]),
             ("last_visited_after=2025-03-10", &["d3", "d2", "d1"]),
             ("last_visited_after=2025-03-10T12:00:01Z", &["d3"]),

@@ -378,6 +378,31 @@ fn mutated_job() -> impl Strategy<Value = Value> {
     })
 }
 
+/// A valid job with random text, lists, country and time: these reach the
+/// store, its FTS index and the duplicate check with odd but legal content.
+fn varied_valid_job() -> impl Strategy<Value = Value> {
+    let text = "[^\u{0}]{1,60}".prop_filter("needs a visible character", |text: &String| !text.trim().is_empty());
+    (
+        0usize..30,
+        any::<u32>(),
+        text.clone(),
+        any::<String>(),
+        prop::collection::vec("[^\u{0}]{0,30}", 0..6),
+        prop::sample::select(vec!["US", "united states", "Narnia", "", "de", "Côte d'Ivoire", "U.S."]),
+        (631_152_000i64..253_402_300_799).prop_map(upjobs::clock::format_unix),
+    )
+        .prop_map(|(row, number, title, description, skills, country, posted)| {
+            let mut job = fixture::ROWS[row].to_job(chrono::Utc::now());
+            job["id"] = json!(format!("fv-{number}"));
+            job["title"] = json!(title);
+            job["description"] = json!(description);
+            job["skills"] = json!(skills);
+            job["buyer"]["country"] = json!(country);
+            job["posted_on"] = json!(posted);
+            job
+        })
+}
+
 /// A stored job with a field set to a value of the wrong type: always
 /// rejected, so the stored job must stay as it was.
 fn broken_update(stored: usize) -> impl Strategy<Value = Value> {
@@ -418,7 +443,8 @@ fn stored_job(index: usize) -> Value {
 
 /// One ingest body: several records as NDJSON or a JSON array, or bytes.
 fn ingest_body() -> impl Strategy<Value = (String, Vec<u8>)> {
-    let record = prop_oneof![3 => any_json(), 3 => mutated_job(), 2 => broken_update(10)].boxed();
+    let record =
+        prop_oneof![3 => any_json(), 3 => mutated_job(), 2 => varied_valid_job(), 2 => broken_update(10)].boxed();
     prop_oneof![
         6 => prop::collection::vec(record.clone(), 1..6).prop_map(|records| {
             let body: String = records.iter().map(|record| format!("{record}\n")).collect();

@@ -144,7 +144,7 @@ async fn cursor_paging_returns_every_job_once_in_order_for_every_sort() {
         assert_eq!(ids(&walked), ids(&everything), "{query}");
     }
     // q, newest first and by relevance.
-    for query in ["q=unique+words", "q=unique+words&sort=relevance", "q=batch&sort=budget_asc"] {
+    for query in ["q=unique+words", "q=unique+words&sort=relevance", "q=words&sort=budget_asc"] {
         let (everything, _) = page(&app, &key, &format!("{query}&limit=100")).await;
         assert_eq!(everything.len(), 95, "{query}");
         let walked = walk(&app, &key, query, 10, |_| async {}).await;
@@ -204,6 +204,7 @@ async fn cursor_is_stable_while_jobs_are_inserted() {
             jobs.extend(fixture::numbered_jobs(&format!("{prefix}m"), 2, 17 + page_number as i64 * 5));
             let report = app_ref.ingest(&jobs).await;
             assert_eq!(report["inserted"], 3, "{report}");
+            assert_eq!(report["duplicates"], 0, "{report}");
         })
         .await;
         let walked_ids = ids(&walked);
@@ -224,6 +225,29 @@ async fn cursor_is_stable_while_jobs_are_inserted() {
             assert!(walked_ids.iter().all(|id| !id.starts_with(&newest_prefix) || id.contains("m-")), "{walked_ids:?}");
         }
     }
+}
+
+/// Relevance has no stable sort key, so its cursor is an offset into the
+/// ranking; jobs stored after the first page must not shift it.
+#[tokio::test]
+async fn relevance_cursor_is_stable_while_new_jobs_arrive() {
+    let (app, key) = app_with_jobs(40).await;
+    let query = "q=unique+words&sort=relevance";
+    let (before, _) = page(&app, &key, &format!("{query}&limit=100")).await;
+    let original = ids(&before);
+    let app_ref = &app;
+    let walked = walk(&app, &key, query, 7, |page_number| async move {
+        // New postings that match the query as well as the others do.
+        let report = app_ref.ingest(&fixture::numbered_jobs(&format!("late{page_number}"), 3, 0)).await;
+        assert_eq!((report["inserted"].as_u64(), report["duplicates"].as_u64()), (Some(3), Some(0)), "{report}");
+    })
+    .await;
+    let walked_ids = ids(&walked);
+    assert_unique(query, &walked_ids);
+    assert_eq!(walked_ids, original, "the walk sees the ranking as it was on its first page");
+    // A new walk sees the new jobs.
+    let (after, _) = page(&app, &key, &format!("{query}&limit=100")).await;
+    assert_eq!(after.len(), 40 + 3 * 6);
 }
 
 #[tokio::test]
@@ -257,8 +281,10 @@ async fn bad_cursors_are_refused() {
         (format!("cursor={}", base64("k|posted_on_desc|NaN|1")), "Invalid cursor parameter"),
         (format!("cursor={}", base64("k|posted_on_desc|inf|1")), "Invalid cursor parameter"),
         (format!("cursor={}", base64("k|nope|1|1")), "Invalid cursor parameter"),
-        (format!("cursor={}", base64("o|posted_on_desc|99999999")), "Invalid cursor parameter"),
-        (format!("cursor={}", base64("o|posted_on_desc|-1")), "Invalid cursor parameter"),
+        (format!("q=unique&sort=relevance&cursor={}", base64("o|relevance|99999999|1")), "Invalid cursor parameter"),
+        (format!("q=unique&sort=relevance&cursor={}", base64("o|relevance|-1|1")), "Invalid cursor parameter"),
+        (format!("q=unique&sort=relevance&cursor={}", base64("o|relevance|5|x")), "Invalid cursor parameter"),
+        (format!("q=unique&sort=relevance&cursor={}", base64("o|relevance|5")), "Invalid cursor parameter"),
         (format!("cursor={}", base64("k|posted_on_desc|1|99999999999999999999999")), "Invalid cursor parameter"),
     ];
     for (query, message) in cases {

@@ -376,6 +376,29 @@ async fn a_message_fails_once_the_schedule_is_exhausted() {
 }
 
 #[tokio::test]
+async fn a_job_deleted_before_its_retry_is_not_sent() {
+    let receiver = Receiver::start(500).await;
+    let app = spawn(|config| config.webhook_retry_schedule = "2s".into()).await;
+    let key = app.create_key("business").await;
+    let id = create_webhook(&app, &key, &receiver.url, json!({})).await["id"].as_str().unwrap().to_string();
+    app.ingest(&[distinct_job("deleted-1", 1)]).await;
+    receiver.wait_for(1, Duration::from_secs(5)).await;
+    let deleted = app.admin(Method::DELETE, "/admin/api/jobs/deleted-1", None).await;
+    assert_eq!(deleted.status, StatusCode::OK, "{}", deleted.text());
+    receiver.answer_with(Answer::status(200));
+    let deliveries = eventually(Duration::from_secs(10), "the dropped attempt", || async {
+        let data = app.get(&format!("/webhooks/{id}/deliveries"), &key).await.data();
+        (data.len() == 2).then_some(data)
+    })
+    .await;
+    assert!(deliveries[0]["error"].as_str().unwrap().contains("deleted or marked as spam"), "{}", deliveries[0]);
+    assert_eq!(deliveries[0]["status_code"], Value::Null);
+    assert_eq!(receiver.received().len(), 1, "nothing is sent for a job that is gone");
+    let shown = webhook(&app, &key, &id).await;
+    assert_eq!(shown["messages"], json!({"pending": 0, "delivered": 0, "failed": 1}));
+}
+
+#[tokio::test]
 async fn retry_after_is_honoured() {
     let receiver = Receiver::start(200).await;
     receiver.script(vec![Answer { status: 429, headers: vec![("retry-after", "3".into())] }]);

@@ -24,7 +24,11 @@ pub async fn list(context: &Context, caller: &Caller, request: &Request<Incoming
                     Some(Cursor::Offset { offset, .. }) => offset,
                     _ => list.offset,
                 };
-                Cursor::Offset { sort: list.sort, offset: offset + list.limit }
+                Cursor::Offset {
+                    sort: list.sort,
+                    offset: offset + list.limit,
+                    ceiling: page.ceiling.unwrap_or(i64::MAX),
+                }
             }
             sort => Cursor::After { sort, value, seq },
         }),

@@ -121,11 +121,13 @@ async fn show(context: &Context, caller: &Caller, id: &str, request: &Request<In
     no_parameters(request)?;
     let row = owned(context, caller, id).await?;
     let subscription_id = row.id.clone();
-    let (pending, delivered, failed) =
-        context.state.store.readers.read(move |conn| rows::message_counts(conn, &subscription_id)).await?;
+    let pending = context.state.store.readers.read(move |conn| rows::pending_count(conn, &subscription_id)).await?;
     let mut value = subscription_json(&row);
     if let Value::Object(object) = &mut value {
-        object.insert("messages".into(), json!({"pending": pending, "delivered": delivered, "failed": failed}));
+        object.insert(
+            "messages".into(),
+            json!({"pending": pending, "delivered": row.delivered_count, "failed": row.failed_count}),
+        );
     }
     Ok(envelope(context, Envelope::ok(Data::one(value))))
 }
@@ -175,6 +177,8 @@ async fn create(context: &Context, caller: &Caller, request: Request<Incoming>) 
         last_failure_at: None,
         failing_since: None,
         consecutive_failures: 0,
+        delivered_count: 0,
+        failed_count: 0,
     };
     let stored = row.clone();
     context
@@ -311,18 +315,19 @@ pub async fn admin_list(context: &Context) -> Result<Response<Body>> {
         .readers
         .read(move |conn| {
             let mut listed = Vec::new();
+            let pending = rows::pending_counts(conn)?;
             for (row, key_name) in rows::all_subscriptions(conn)? {
                 let failures = rows::failed_attempts_since(conn, &row.id, since)?;
                 let recent = rows::recent_attempts(conn, &row.id, ADMIN_RECENT_ATTEMPTS)?;
-                let counts = rows::message_counts(conn, &row.id)?;
-                listed.push((row, key_name, failures, recent, counts));
+                let pending = pending.get(&row.id).copied().unwrap_or(0);
+                listed.push((row, key_name, failures, recent, pending));
             }
             Ok(listed)
         })
         .await?;
     let data = listed
         .into_iter()
-        .map(|(row, key_name, failures, recent, (pending, delivered, failed))| {
+        .map(|(row, key_name, failures, recent, pending)| {
             json!({
                 "id": row.id,
                 "key_id": row.key_id,
@@ -337,7 +342,7 @@ pub async fn admin_list(context: &Context) -> Result<Response<Body>> {
                 "last_failure_at": row.last_failure_at.map(format_seconds_of),
                 "consecutive_failures": row.consecutive_failures,
                 "failures_last_24h": failures,
-                "messages": {"pending": pending, "delivered": delivered, "failed": failed},
+                "messages": {"pending": pending, "delivered": row.delivered_count, "failed": row.failed_count},
                 "recent_attempts": recent.iter().map(|attempt| json!({
                     "time": format_millis(attempt.time),
                     "status_code": attempt.status_code,

@@ -185,6 +185,15 @@ fn upsert_all(
 ) -> Result<IngestReport> {
     let mut report = IngestReport::default();
     let first_new_job = context.pending_events.new_visible_jobs.len();
+    // Store in posting order: seq (the FTS rowid) then only ascends within
+    // the batch, and FTS5 keeps buffering instead of flushing at every step
+    // backwards (a 50x difference on unsorted feeds). It also makes the
+    // earliest posting of a repeated text the original.
+    let mut prepared = prepared;
+    prepared.sort_by_key(|record| match record {
+        Prepared::Rejected(_) => i64::MIN,
+        Prepared::Row { row, .. } => row.posted_on,
+    });
     for record in prepared {
         match record {
             Prepared::Rejected(rejected) => report.rejected.push(rejected),

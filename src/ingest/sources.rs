@@ -138,7 +138,7 @@ where
 {
     // Two batches in flight: one being stored, one ready behind it.
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Prepared>>(2);
-    let reading = tokio::task::spawn_blocking(move || read_records(reader, &sender));
+    let reading = tokio::task::spawn_blocking(move || read_records(reader, &sender, PRODUCTION_LIMITS));
     let options = IngestOptions { spam_threshold: state.config.spam_threshold };
     let mut outcome = StreamOutcome::default();
     while let Some(batch) = receiver.recv().await {
@@ -172,13 +172,51 @@ const RECEIVER_GONE: &str = "stopped: the records could not be stored";
 
 type BatchSender = tokio::sync::mpsc::Sender<Vec<Prepared>>;
 
-fn read_records<R: BufRead + Seek>(mut reader: R, sender: &BatchSender) -> Result<(), String> {
+/// How records are cut up on the way to the writer (constants in
+/// production, small numbers in tests).
+#[derive(Debug, Clone, Copy)]
+struct ReadLimits {
+    batch_records: usize,
+    max_record_bytes: usize,
+}
+
+const PRODUCTION_LIMITS: ReadLimits =
+    ReadLimits { batch_records: STREAM_BATCH_RECORDS, max_record_bytes: MAX_RECORD_BYTES };
+
+/// Collects prepared records and sends them on each time a batch is full.
+struct Batcher<'a> {
+    sender: &'a BatchSender,
+    batch: Vec<Prepared>,
+    batch_records: usize,
+}
+
+impl Batcher<'_> {
+    fn push(&mut self, record: Prepared) -> Result<(), String> {
+        self.batch.push(record);
+        if self.batch.len() < self.batch_records {
+            return Ok(());
+        }
+        self.flush()
+    }
+
+    fn flush(&mut self) -> Result<(), String> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let full = std::mem::replace(&mut self.batch, Vec::with_capacity(self.batch_records));
+        self.sender.blocking_send(full).map_err(|_| RECEIVER_GONE.to_string())
+    }
+}
+
+fn read_records<R: BufRead + Seek>(mut reader: R, sender: &BatchSender, limits: ReadLimits) -> Result<(), String> {
     let first = first_non_blank_byte(&mut reader).map_err(|error| format!("could not read: {error}"))?;
     reader.seek(SeekFrom::Start(0)).map_err(|error| format!("could not read: {error}"))?;
+    let mut batcher =
+        Batcher { sender, batch: Vec::with_capacity(limits.batch_records), batch_records: limits.batch_records };
     match first {
         None => Ok(()),
-        Some(b'[') => read_array(reader, sender),
-        Some(_) => read_ndjson(reader, sender),
+        Some(b'[') => read_array(reader, &mut batcher),
+        Some(_) => read_ndjson(reader, &mut batcher, limits.max_record_bytes),
     }
 }
 
@@ -200,35 +238,29 @@ fn first_non_blank_byte(reader: &mut impl BufRead) -> std::io::Result<Option<u8>
     }
 }
 
-fn read_ndjson(mut reader: impl BufRead, sender: &BatchSender) -> Result<(), String> {
-    let mut batch = Vec::with_capacity(STREAM_BATCH_RECORDS);
+fn read_ndjson(mut reader: impl BufRead, batcher: &mut Batcher, max_record_bytes: usize) -> Result<(), String> {
     let mut line = Vec::new();
     let mut line_number = 0;
     loop {
-        let too_long = match read_line_bounded(&mut reader, &mut line, MAX_RECORD_BYTES) {
+        let too_long = match read_line_bounded(&mut reader, &mut line, max_record_bytes) {
             Ok(Some(too_long)) => too_long,
             Ok(None) => break,
             Err(error) => {
                 // Keep what was read: those records are complete lines.
-                send(sender, batch)?;
+                batcher.flush()?;
                 return Err(format!("could not read after line {line_number}: {error}"));
             }
         };
         line_number += 1;
         if too_long {
-            let error = format!("line longer than {MAX_RECORD_BYTES} bytes");
-            batch.push(Prepared::Rejected(Rejected { line: line_number, id: None, error }));
-        } else if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        } else {
+            let error = format!("line longer than {max_record_bytes} bytes");
+            batcher.push(Prepared::Rejected(Rejected { line: line_number, id: None, error }))?;
+        } else if !line.iter().all(u8::is_ascii_whitespace) {
             let record = serde_json::from_slice::<Value>(&line).map_err(|error| format!("invalid JSON: {error}"));
-            batch.push(super::prepare(line_number, record));
-        }
-        if batch.len() == STREAM_BATCH_RECORDS {
-            send(sender, std::mem::replace(&mut batch, Vec::with_capacity(STREAM_BATCH_RECORDS)))?;
+            batcher.push(super::prepare(line_number, record))?;
         }
     }
-    send(sender, batch)
+    batcher.flush()
 }
 
 /// Reads one line (without its `\n`) into `line`. Returns `None` at the end
@@ -266,16 +298,15 @@ fn read_line_bounded(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: usize
     }
 }
 
-fn read_array<R: BufRead + Seek>(mut reader: R, sender: &BatchSender) -> Result<(), String> {
+fn read_array<R: BufRead + Seek>(mut reader: R, batcher: &mut Batcher) -> Result<(), String> {
     // First pass: syntax only (`IgnoredAny` keeps nothing), so a broken
     // array is refused before any of it is stored.
     check_json_syntax(&mut reader).map_err(|error| format!("Invalid JSON array: {error}"))?;
     reader.seek(SeekFrom::Start(0)).map_err(|error| format!("could not read: {error}"))?;
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let visitor = BatchingVisitor { sender };
-    match (&mut deserializer).deserialize_seq(visitor) {
-        Ok(()) => Ok(()),
-        Err(_) if sender.is_closed() => Err(RECEIVER_GONE.to_string()),
+    match (&mut deserializer).deserialize_seq(BatchingVisitor { batcher: &mut *batcher }) {
+        Ok(()) => batcher.flush(),
+        Err(_) if batcher.sender.is_closed() => Err(RECEIVER_GONE.to_string()),
         // The syntax was checked, so this is a read error.
         Err(error) => Err(format!("could not read the JSON array: {error}")),
     }
@@ -289,13 +320,13 @@ fn check_json_syntax(reader: impl std::io::Read) -> serde_json::Result<()> {
     deserializer.end()
 }
 
-/// Prepares the elements of a JSON array as they are parsed and sends them
-/// on in batches, so the array is never in memory as a whole.
-struct BatchingVisitor<'a> {
-    sender: &'a BatchSender,
+/// Prepares the elements of a JSON array as they are parsed and hands them
+/// to the batcher, so the array is never in memory as a whole.
+struct BatchingVisitor<'a, 'b> {
+    batcher: &'a mut Batcher<'b>,
 }
 
-impl<'de> Visitor<'de> for BatchingVisitor<'_> {
+impl<'de> Visitor<'de> for BatchingVisitor<'_, '_> {
     type Value = ();
 
     fn expecting(&self, formatter: &mut std::fmt::Formatter) -> std::fmt::Result {
@@ -303,23 +334,84 @@ impl<'de> Visitor<'de> for BatchingVisitor<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut elements: A) -> Result<(), A::Error> {
-        let mut batch = Vec::with_capacity(STREAM_BATCH_RECORDS);
         let mut position = 0;
         while let Some(value) = elements.next_element::<Value>()? {
             position += 1;
-            batch.push(super::prepare(position, Ok(value)));
-            if batch.len() == STREAM_BATCH_RECORDS {
-                send(self.sender, std::mem::replace(&mut batch, Vec::with_capacity(STREAM_BATCH_RECORDS)))
-                    .map_err(A::Error::custom)?;
-            }
+            self.batcher.push(super::prepare(position, Ok(value))).map_err(A::Error::custom)?;
         }
-        send(self.sender, batch).map_err(A::Error::custom)
+        Ok(())
     }
 }
 
-fn send(sender: &BatchSender, batch: Vec<Prepared>) -> Result<(), String> {
-    if batch.is_empty() {
-        return Ok(());
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Per batch, each record's line: `Ok` for a row, `Err` for a rejection.
+    type BatchLines = Vec<Vec<Result<usize, usize>>>;
+
+    /// Reads `body` with batches of `batch_records` and records of at most
+    /// `max_record_bytes`; returns the lines of each batch and the read's
+    /// result.
+    fn batches_of(body: &str, batch_records: usize, max_record_bytes: usize) -> (BatchLines, Result<(), String>) {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel(1_000);
+        let limits = ReadLimits { batch_records, max_record_bytes };
+        let result = read_records(std::io::Cursor::new(body.as_bytes().to_vec()), &sender, limits);
+        drop(sender);
+        let mut batches = Vec::new();
+        while let Ok(batch) = receiver.try_recv() {
+            let lines = batch
+                .into_iter()
+                .map(|prepared| match prepared {
+                    Prepared::Row { line, .. } => Ok(line),
+                    Prepared::Rejected(rejected) => Err(rejected.line),
+                })
+                .collect();
+            batches.push(lines);
+        }
+        (batches, result)
     }
-    sender.blocking_send(batch).map_err(|_| RECEIVER_GONE.to_string())
+
+    fn job(id: &str) -> String {
+        format!(r#"{{"id":"{id}","title":"Logo for a bakery","posted_on":"2024-09-27T10:00:00Z"}}"#)
+    }
+
+    #[test]
+    fn ndjson_is_cut_into_batches_that_keep_line_numbers() {
+        let body = format!("\n{}\n\n{}\nnot json\n{}\n{}", job("a"), job("b"), job("c"), job("d"));
+        let (batches, result) = batches_of(&body, 2, 1_000);
+        assert_eq!(result, Ok(()));
+        assert_eq!(batches, vec![vec![Ok(2), Ok(4)], vec![Err(5), Ok(6)], vec![Ok(7)]]);
+    }
+
+    #[test]
+    fn an_overlong_ndjson_line_is_one_rejection_and_reading_goes_on() {
+        let long = format!(r#"{{"id":"long","title":"{}","posted_on":"2024-09-27T10:00:00Z"}}"#, "x".repeat(200));
+        let body = format!("{}\n{long}\n{}\n", job("a"), job("b"));
+        let (batches, result) = batches_of(&body, 10, 150);
+        assert_eq!(result, Ok(()));
+        assert_eq!(batches, vec![vec![Ok(1), Err(2), Ok(3)]]);
+    }
+
+    #[test]
+    fn a_json_array_is_read_element_by_element_in_batches() {
+        let body = format!("  [{}, {}, 7, {}]\n", job("a"), job("b"), job("c"));
+        let (batches, result) = batches_of(&body, 2, 1_000);
+        assert_eq!(result, Ok(()));
+        assert_eq!(batches, vec![vec![Ok(1), Ok(2)], vec![Err(3), Ok(4)]]);
+    }
+
+    #[test]
+    fn a_broken_json_array_is_refused_before_anything_is_sent() {
+        for body in [format!("[{}, {}", job("a"), job("b")), format!("[{}] trailing", job("a"))] {
+            let (batches, result) = batches_of(&body, 1, 1_000);
+            assert!(result.as_ref().is_err_and(|error| error.starts_with("Invalid JSON array")), "{result:?}");
+            assert!(batches.is_empty(), "{body}");
+        }
+    }
+
+    #[test]
+    fn an_empty_body_sends_nothing() {
+        assert_eq!(batches_of(" \n\n ", 2, 1_000), (Vec::new(), Ok(())));
+    }
 }

@@ -87,15 +87,26 @@ impl Sort {
 /// relevance, whose order is not a stable key) an offset.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum Cursor {
-    After { sort: Sort, value: f64, seq: i64 },
-    Offset { sort: Sort, offset: i64 },
+    After {
+        sort: Sort,
+        value: f64,
+        seq: i64,
+    },
+    /// `ceiling` is the highest seq in the store when the first page was
+    /// read: later pages leave out jobs stored since, so new postings
+    /// arriving during the walk do not shift the offsets (no job twice).
+    Offset {
+        sort: Sort,
+        offset: i64,
+        ceiling: i64,
+    },
 }
 
 impl Cursor {
     pub fn encode(&self) -> String {
         let text = match self {
             Cursor::After { sort, value, seq } => format!("k|{}|{}|{}", sort.name(), value, seq),
-            Cursor::Offset { sort, offset } => format!("o|{}|{}", sort.name(), offset),
+            Cursor::Offset { sort, offset, ceiling } => format!("o|{}|{}|{}", sort.name(), offset, ceiling),
         };
         URL_SAFE_NO_PAD.encode(text)
     }
@@ -111,10 +122,10 @@ impl Cursor {
                 value.is_finite().then_some(())?;
                 Some(Cursor::After { sort: sort(name)?, value, seq: seq.parse().ok()? })
             }
-            ["o", name, offset] => {
+            ["o", name, offset, ceiling] => {
                 let offset: i64 = offset.parse().ok()?;
                 (0..=MAX_OFFSET).contains(&offset).then_some(())?;
-                Some(Cursor::Offset { sort: sort(name)?, offset })
+                Some(Cursor::Offset { sort: sort(name)?, offset, ceiling: ceiling.parse().ok()? })
             }
             _ => None,
         }
@@ -498,16 +509,32 @@ fn count(name: &str, value: &str) -> Result<i64> {
     }
 }
 
+/// `true` or `false` in any case: Python's `requests` sends `True` for a
+/// bool, and `1`/`yes` stay refused as the original service refuses them.
 fn boolean(name: &str, value: &str) -> Result<bool> {
-    match value.trim() {
-        "true" => Ok(true),
-        "false" => Ok(false),
-        _ => Err(invalid(name, "must be true or false")),
+    let value = value.trim();
+    if value.eq_ignore_ascii_case("true") {
+        Ok(true)
+    } else if value.eq_ignore_ascii_case("false") {
+        Ok(false)
+    } else {
+        Err(invalid(name, "must be true or false"))
     }
 }
 
+/// An RFC 3339 time, a `YYYY-MM-DD` date (midnight UTC), or an ISO 8601
+/// time without an offset (`2024-09-27T10:30:00`, read as UTC): the original
+/// service documented these parameters as ISO 8601, and its clients send
+/// that form too.
 fn time(name: &str, value: &str) -> Result<i64> {
-    parse_time_or_date(value.trim())
+    let value = value.trim();
+    parse_time_or_date(value)
+        .or_else(|| {
+            ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+                .iter()
+                .find_map(|format| chrono::NaiveDateTime::parse_from_str(value, format).ok())
+                .map(|naive| naive.and_utc())
+        })
         .map(|instant| instant.timestamp())
         .ok_or_else(|| invalid(name, "must be an RFC 3339 time or a YYYY-MM-DD date"))
 }
@@ -615,6 +642,14 @@ mod tests {
         check("limit=101", Some("Invalid limit parameter: must be an integer from 1 to 100"));
         check("offset=10001", Some("Invalid offset parameter: must be an integer from 0 to 10000"));
         check("payment_verified=1", Some("Invalid payment_verified parameter: must be true or false"));
+        check("payment_verified=yes", Some("Invalid payment_verified parameter: must be true or false"));
+        check("payment_verified=True&include_total=FALSE", None);
+        check("posted_after=2024-09-27T10:30:00&posted_before=2024-09-28T08:00", None);
+        check("posted_after=2024-09-27T10:30:00.250", None);
+        check(
+            "posted_after=2024-09-27%2010:30:00",
+            Some("Invalid posted_after parameter: must be an RFC 3339 time or a YYYY-MM-DD date"),
+        );
         check("sort=relevance", Some("Invalid sort parameter: relevance needs a q parameter"));
         check("country=USA", Some("Invalid country parameter: 'usa' is not an ISO 3166-1 alpha-2 country code"));
         check("tags=", Some("Invalid tags parameter: must be a comma-separated list of 1 to 50 skills or tags"));

@@ -21,6 +21,9 @@ pub struct JobPage {
     /// More rows may follow.
     pub has_more: bool,
     pub total: Option<i64>,
+    /// Relevance only: the highest seq this walk may return (see
+    /// `Cursor::Offset`), for the next cursor.
+    pub ceiling: Option<i64>,
 }
 
 /// WHERE terms and their parameters.
@@ -133,19 +136,19 @@ fn filter_conditions(filter: &JobFilter, min_seq: i64, now: i64, seq_column: &st
     }
     for term in &filter.all_terms {
         conditions.push(
-            "EXISTS (SELECT 1 FROM job_terms t WHERE t.term = {} AND t.seq = j.seq)",
+            "EXISTS (SELECT 1 FROM job_terms t WHERE t.seq = j.seq AND t.term = {})",
             [Value::Text(term.clone())],
         );
     }
     if !filter.any_terms.is_empty() {
         conditions.push_list(
-            "EXISTS (SELECT 1 FROM job_terms t WHERE t.term IN ({list}) AND t.seq = j.seq)",
+            "EXISTS (SELECT 1 FROM job_terms t WHERE t.seq = j.seq AND t.term IN ({list}))",
             &filter.any_terms,
         );
     }
     if !filter.exclude_terms.is_empty() {
         conditions.push_list(
-            "NOT EXISTS (SELECT 1 FROM job_terms t WHERE t.term IN ({list}) AND t.seq = j.seq)",
+            "NOT EXISTS (SELECT 1 FROM job_terms t WHERE t.seq = j.seq AND t.term IN ({list}))",
             &filter.exclude_terms,
         );
     }
@@ -188,6 +191,19 @@ pub fn list_jobs(conn: &Connection, request: &JobListRequest, min_seq: i64, now:
 
     let (key_column, ascending) = sort_key(request.sort, seq_column);
     let mut offset = request.offset;
+    // Relevance pages by offset; a seq ceiling fixed on the first page keeps
+    // jobs stored during the walk from shifting it (the keyed sorts need no
+    // ceiling: their cursor is a position in a stable order).
+    let ceiling = match (request.sort, request.cursor) {
+        (Sort::Relevance, Some(Cursor::Offset { ceiling, .. })) => Some(ceiling),
+        (Sort::Relevance, _) => {
+            Some(conn.prepare_cached("SELECT coalesce(max(seq), 0) FROM jobs")?.query_row([], |r| r.get(0))?)
+        }
+        _ => None,
+    };
+    if let Some(ceiling) = ceiling {
+        conditions.push(&format!("{seq_column} <= {{}}"), [Value::Integer(ceiling)]);
+    }
     match request.cursor {
         Some(Cursor::After { value, seq, .. }) => {
             let (beyond, seq_beyond) = if ascending { (">", "<") } else { ("<", "<") };
@@ -221,7 +237,7 @@ pub fn list_jobs(conn: &Connection, request: &JobListRequest, min_seq: i64, now:
     );
     let mut statement = conn.prepare_cached(&sql)?;
     let mut rows = statement.query(rusqlite::params_from_iter(&conditions.values))?;
-    let mut page = JobPage { total, ..JobPage::default() };
+    let mut page = JobPage { total, ceiling, ..JobPage::default() };
     while let Some(row) = rows.next()? {
         if page.docs.len() as i64 == request.limit {
             page.has_more = true;

@@ -115,10 +115,13 @@ pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, no
             (seq, false)
         }
         Some((old_seq, _, old_simhash)) => {
-            // The posting time moved, and seq encodes it: move the row.
+            // The posting time moved, and seq encodes it: move the row. The
+            // new seq is taken first: it can fail (a full second), and the
+            // batch's transaction commits whatever ran before a rejected
+            // record's error, so deleting first would lose the stored job.
+            let seq = allocate_seq(conn, row.posted_on)?;
             conn.prepare_cached("DELETE FROM jobs WHERE seq = ?1")?.execute([old_seq])?;
             context.dedup.remove(old_seq, Fingerprint { exact: 0, simhash: old_simhash as u64 });
-            let seq = allocate_seq(conn, row.posted_on)?;
             insert_row(conn, seq, row, visible, duplicate_of.as_deref(), now)?;
             (seq, false)
         }
@@ -129,10 +132,12 @@ pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, no
         }
     };
     let conn = &context.conn;
-    conn.prepare_cached("DELETE FROM job_terms WHERE seq = ?1")?.execute([seq])?;
-    let mut insert_term = conn.prepare_cached("INSERT OR IGNORE INTO job_terms (term, seq) VALUES (?1, ?2)")?;
+    if !inserted {
+        conn.prepare_cached("DELETE FROM job_terms WHERE seq = ?1")?.execute([seq])?;
+    }
+    let mut insert_term = conn.prepare_cached("INSERT OR IGNORE INTO job_terms (seq, term) VALUES (?1, ?2)")?;
     for term in &row.terms {
-        insert_term.execute(params![term, seq])?;
+        insert_term.execute(params![seq, term])?;
     }
     if !spam {
         context.dedup.insert(seq, row.fingerprint, row.posted_on);
@@ -177,6 +182,30 @@ const COLUMNS: &str = "id, posted_on, last_visited_at, job_type, status, contrac
     category_group_slug, buyer_total_spent, buyer_total_assignments, buyer_total_jobs_with_hires, \
     total_applicants, engagement, duration_label, spam_score, spam_reasons, duplicate_of, fingerprint_exact, \
     fingerprint_simhash, visible, updated_at, doc";
+
+/// Adds a job's text to the full-text index (values read from its doc
+/// exactly as the `jobs_fts_source` view reads them). A single-row
+/// statement, so SQLite opens no statement journal and FTS5 keeps
+/// buffering instead of flushing (see schema.sql).
+fn fts_insert(conn: &Connection, seq: i64, doc: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO jobs_fts(rowid, title, description, skills, tags) VALUES (?1, json_extract(?2, '$.title'), \
+         json_extract(?2, '$.description'), json_extract(?2, '$.skills'), json_extract(?2, '$.tags'))",
+    )?
+    .execute(params![seq, doc])?;
+    Ok(())
+}
+
+/// Removes a job's text from the full-text index; FTS5 needs the old values.
+fn fts_delete(conn: &Connection, seq: i64, old_doc: &str) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO jobs_fts(jobs_fts, rowid, title, description, skills, tags) VALUES ('delete', ?1, \
+         json_extract(?2, '$.title'), json_extract(?2, '$.description'), json_extract(?2, '$.skills'), \
+         json_extract(?2, '$.tags'))",
+    )?
+    .execute(params![seq, old_doc])?;
+    Ok(())
+}
 
 fn insert_row(
     conn: &Connection,
@@ -224,6 +253,7 @@ fn insert_row(
         now,
         row.doc,
     ])?;
+    fts_insert(conn, seq, &row.doc)?;
     Ok(())
 }
 
@@ -235,6 +265,7 @@ fn update_row(
     duplicate_of: Option<&str>,
     now: i64,
 ) -> Result<()> {
+    let old_doc: String = conn.prepare_cached("SELECT doc FROM jobs WHERE seq = ?1")?.query_row([seq], |r| r.get(0))?;
     let assignments: Vec<String> = COLUMNS
         .split(',')
         .map(str::trim)
@@ -275,6 +306,10 @@ fn update_row(
         now,
         row.doc,
     ])?;
+    if old_doc != row.doc {
+        fts_delete(conn, seq, &old_doc)?;
+        fts_insert(conn, seq, &row.doc)?;
+    }
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! - `migrate`: applies `schema.sql` block by block (`PRAGMA user_version`).
 //! - `jobs`, `job_query`: job rows, ingest upserts and the `/jobs` SQL.
 //! - `keys`, `usage`, `request_log`: keys, plans, counters, request metadata.
+//! - `webhooks`: subscriptions, the outbox (events, messages) and attempts.
 
 pub mod backup;
 pub mod job_query;
@@ -73,11 +74,12 @@ pub fn open_read_write(path: &Path) -> Result<Connection> {
     })?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.execute_batch(
-        "PRAGMA auto_vacuum = INCREMENTAL;
+        "PRAGMA page_size = 16384;
+         PRAGMA auto_vacuum = INCREMENTAL;
          PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -32000;
+         PRAGMA cache_size = -131072;
          PRAGMA temp_store = MEMORY;",
     )?;
     Ok(conn)

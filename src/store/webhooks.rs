@@ -26,11 +26,14 @@ pub struct SubscriptionRow {
     pub last_failure_at: Option<i64>,
     pub failing_since: Option<i64>,
     pub consecutive_failures: i64,
+    /// Messages that ended delivered, and failed.
+    pub delivered_count: i64,
+    pub failed_count: i64,
 }
 
 const SUBSCRIPTION_COLUMNS: &str = "s.id, s.key_id, s.url, s.description, s.filters, s.secret, s.previous_secret, \
     s.previous_secret_expires_at, s.active, s.disabled_reason, s.disabled_at, s.created_at, s.last_success_at, \
-    s.last_failure_at, s.failing_since, s.consecutive_failures";
+    s.last_failure_at, s.failing_since, s.consecutive_failures, s.delivered_count, s.failed_count";
 
 fn subscription_from_row(row: &Row) -> rusqlite::Result<SubscriptionRow> {
     Ok(SubscriptionRow {
@@ -50,6 +53,8 @@ fn subscription_from_row(row: &Row) -> rusqlite::Result<SubscriptionRow> {
         last_failure_at: row.get(13)?,
         failing_since: row.get(14)?,
         consecutive_failures: row.get(15)?,
+        delivered_count: row.get(16)?,
+        failed_count: row.get(17)?,
     })
 }
 
@@ -101,14 +106,20 @@ pub fn all_subscriptions(conn: &Connection) -> Result<Vec<(SubscriptionRow, Opti
     );
     let mut statement = conn.prepare(&sql)?;
     let rows = statement
-        .query_map([], |row| Ok((subscription_from_row(row)?, row.get(16)?)))?
+        .query_map([], |row| Ok((subscription_from_row(row)?, row.get(18)?)))?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
-/// Deletes a subscription, its messages (by cascade) and its attempts.
+/// Deletes a subscription, its pending messages and its attempts. Its
+/// finished messages stay until retention prunes them (they are found by
+/// nothing but their age).
 pub fn delete_subscription(conn: &Connection, id: &str) -> Result<bool> {
     let deleted = conn.prepare_cached("DELETE FROM webhook_subscriptions WHERE id = ?1")?.execute([id])?;
+    conn.prepare_cached(
+        "DELETE FROM webhook_messages INDEXED BY webhook_messages_due WHERE status = 'pending' AND subscription_id = ?1",
+    )?
+    .execute([id])?;
     conn.prepare_cached("DELETE FROM webhook_attempts WHERE subscription_id = ?1")?.execute([id])?;
     Ok(deleted > 0)
 }
@@ -130,10 +141,14 @@ pub fn disable_subscription(conn: &Connection, id: &str, reason: &str, now: i64)
         "UPDATE webhook_subscriptions SET active = 0, disabled_reason = ?2, disabled_at = ?3 WHERE id = ?1 AND active = 1",
     )?
     .execute(params![id, reason, now])?;
-    conn.prepare_cached(
-        "UPDATE webhook_messages SET status = 'failed', finished_at = ?2 WHERE subscription_id = ?1 AND status = 'pending'",
-    )?
-    .execute(params![id, now])?;
+    let given_up = conn
+        .prepare_cached(
+            "UPDATE webhook_messages INDEXED BY webhook_messages_due SET status = 'failed', finished_at = ?2 \
+             WHERE status = 'pending' AND subscription_id = ?1",
+        )?
+        .execute(params![id, now])?;
+    conn.prepare_cached("UPDATE webhook_subscriptions SET failed_count = failed_count + ?2 WHERE id = ?1")?
+        .execute(params![id, given_up as i64])?;
     Ok(())
 }
 
@@ -181,14 +196,24 @@ pub fn failed_attempts_since(conn: &Connection, subscription_id: &str, since: i6
         .query_row(params![subscription_id, since], |row| row.get(0))?)
 }
 
-/// Messages of a subscription by status: (pending, delivered, failed).
-pub fn message_counts(conn: &Connection, subscription_id: &str) -> Result<(i64, i64, i64)> {
+/// A subscription's pending messages.
+pub fn pending_count(conn: &Connection, subscription_id: &str) -> Result<i64> {
     Ok(conn
         .prepare_cached(
-            "SELECT coalesce(sum(status = 'pending'), 0), coalesce(sum(status = 'delivered'), 0), \
-             coalesce(sum(status = 'failed'), 0) FROM webhook_messages WHERE subscription_id = ?1",
+            "SELECT count(*) FROM webhook_messages INDEXED BY webhook_messages_due \
+             WHERE status = 'pending' AND subscription_id = ?1",
         )?
-        .query_row([subscription_id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?)
+        .query_row([subscription_id], |row| row.get(0))?)
+}
+
+/// Pending messages of every subscription that has some.
+pub fn pending_counts(conn: &Connection) -> Result<std::collections::HashMap<String, i64>> {
+    let mut statement = conn.prepare_cached(
+        "SELECT subscription_id, count(*) FROM webhook_messages INDEXED BY webhook_messages_due \
+         WHERE status = 'pending' GROUP BY subscription_id",
+    )?;
+    let counts = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
+    Ok(counts)
 }
 
 // ---- matching (runs in the writer, inside the ingest's transaction) ----
@@ -234,10 +259,11 @@ pub fn matchable_subscriptions(conn: &Connection) -> Result<Vec<MatchableSubscri
     Ok(rows)
 }
 
-/// The filterable columns of one job, its terms and its document: what the
-/// matcher checks in memory before it asks SQL.
+/// The filterable columns of one job and its terms: what the matcher
+/// checks in memory.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct JobFacts {
+    pub id: String,
     pub posted_on: i64,
     pub last_visited_at: Option<i64>,
     pub job_type: i64,
@@ -260,7 +286,6 @@ pub struct JobFacts {
     pub visible: bool,
     /// Normalised skills and tags.
     pub terms: Vec<String>,
-    pub doc: String,
 }
 
 pub fn job_facts(conn: &Connection, seq: i64) -> Result<Option<JobFacts>> {
@@ -269,7 +294,7 @@ pub fn job_facts(conn: &Connection, seq: i64) -> Result<Option<JobFacts>> {
             "SELECT posted_on, last_visited_at, job_type, status, contractor_tier, fixed_amount, hourly_min, \
              hourly_max, payment_verified, buyer_country, location_timezone, category_slug, category_group_slug, \
              buyer_total_spent, buyer_total_assignments, buyer_total_jobs_with_hires, total_applicants, engagement, \
-             duration_label, visible, doc FROM jobs WHERE seq = ?1",
+             duration_label, visible, id FROM jobs WHERE seq = ?1",
         )?
         .query_row([seq], |row| {
             Ok(JobFacts {
@@ -294,7 +319,7 @@ pub fn job_facts(conn: &Connection, seq: i64) -> Result<Option<JobFacts>> {
                 duration_label: row.get(18)?,
                 visible: row.get(19)?,
                 terms: Vec::new(),
-                doc: row.get(20)?,
+                id: row.get(20)?,
             })
         })
         .optional()?;
@@ -304,11 +329,12 @@ pub fn job_facts(conn: &Connection, seq: i64) -> Result<Option<JobFacts>> {
     Ok(Some(facts))
 }
 
-/// Stores an event body; returns its id.
-pub fn insert_event(conn: &Connection, event_type: &str, payload: &[u8], now: i64) -> Result<i64> {
-    conn.prepare_cached("INSERT INTO webhook_events (type, payload, created_at) VALUES (?1, ?2, ?3)")?
-        .execute(params![event_type, payload, now])?;
-    Ok(conn.last_insert_rowid())
+/// What a message carries: a job (its body is made when it is sent) or a
+/// body of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Carried<'a> {
+    Job(&'a str),
+    Payload(&'a [u8]),
 }
 
 /// Queues one message, due at once.
@@ -316,15 +342,19 @@ pub fn insert_message(
     conn: &Connection,
     id: &str,
     subscription_id: &str,
-    event_id: i64,
     event_type: &str,
+    carried: Carried,
     now: i64,
 ) -> Result<()> {
+    let (job_id, payload) = match carried {
+        Carried::Job(job_id) => (Some(job_id), None),
+        Carried::Payload(payload) => (None, Some(payload)),
+    };
     conn.prepare_cached(
-        "INSERT INTO webhook_messages (id, subscription_id, event_id, event_type, next_attempt_at, created_at) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        "INSERT INTO webhook_messages (id, subscription_id, event_type, job_id, payload, next_attempt_at, created_at) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)",
     )?
-    .execute(params![id, subscription_id, event_id, event_type, now])?;
+    .execute(params![id, subscription_id, event_type, job_id, payload, now])?;
     Ok(())
 }
 
@@ -339,7 +369,12 @@ pub struct DueMessage {
     pub event_type: String,
     /// Attempts made before this one.
     pub attempts: i64,
-    pub payload: Vec<u8>,
+    /// When the message was queued: the event's `timestamp`.
+    pub created_at: i64,
+    /// The body of an event that is not a job's.
+    pub payload: Option<Vec<u8>>,
+    /// A job event's job document, None when the job is gone or hidden.
+    pub job_doc: Option<String>,
     pub url: String,
     pub secret: String,
     pub previous_secret: Option<String>,
@@ -356,10 +391,10 @@ pub fn due_messages(conn: &Connection, now: i64, skip: &[String], limit: i64) ->
         format!("AND m.subscription_id NOT IN ({})", placeholders.join(", "))
     };
     let sql = format!(
-        "SELECT m.seq, m.id, m.subscription_id, m.event_type, m.attempts, e.payload, s.url, s.secret, \
-         s.previous_secret, s.previous_secret_expires_at \
+        "SELECT m.seq, m.id, m.subscription_id, m.event_type, m.attempts, m.created_at, m.payload, \
+         CASE WHEN j.visible = 1 THEN j.doc END, s.url, s.secret, s.previous_secret, s.previous_secret_expires_at \
          FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id \
-         JOIN webhook_events e ON e.id = m.event_id \
+         LEFT JOIN jobs j ON j.id = m.job_id \
          WHERE m.status = 'pending' AND m.next_attempt_at <= ?1 AND s.active = 1 {skip_clause} \
          ORDER BY m.next_attempt_at, m.seq LIMIT ?2"
     );
@@ -374,22 +409,26 @@ pub fn due_messages(conn: &Connection, now: i64, skip: &[String], limit: i64) ->
                 subscription_id: row.get(2)?,
                 event_type: row.get(3)?,
                 attempts: row.get(4)?,
-                payload: row.get(5)?,
-                url: row.get(6)?,
-                secret: row.get(7)?,
-                previous_secret: row.get(8)?,
-                previous_secret_expires_at: row.get(9)?,
+                created_at: row.get(5)?,
+                payload: row.get(6)?,
+                job_doc: row.get(7)?,
+                url: row.get(8)?,
+                secret: row.get(9)?,
+                previous_secret: row.get(10)?,
+                previous_secret_expires_at: row.get(11)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
     Ok(rows)
 }
 
-/// When the next pending message falls due (None: nothing pending).
-pub fn next_due_at(conn: &Connection) -> Result<Option<i64>> {
+/// When the next pending message falls due after `now` (None: none does).
+pub fn next_due_after(conn: &Connection, now: i64) -> Result<Option<i64>> {
     Ok(conn
-        .prepare_cached("SELECT min(next_attempt_at) FROM webhook_messages WHERE status = 'pending'")?
-        .query_row([], |row| row.get(0))?)
+        .prepare_cached(
+            "SELECT min(next_attempt_at) FROM webhook_messages WHERE status = 'pending' AND next_attempt_at > ?1",
+        )?
+        .query_row([now], |row| row.get(0))?)
 }
 
 /// A message's (status, attempts), None when it was deleted with its subscription.
@@ -418,10 +457,30 @@ pub fn insert_attempt(conn: &Connection, attempt: &AttemptRow) -> Result<()> {
     Ok(())
 }
 
-/// Ends a message as 'delivered' or 'failed'.
-pub fn finish_message(conn: &Connection, seq: i64, status: &str, attempts: i64, now: i64) -> Result<()> {
+/// How a message ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Finish {
+    Delivered,
+    Failed,
+}
+
+/// Ends a message and counts it on its subscription.
+pub fn finish_message(
+    conn: &Connection,
+    seq: i64,
+    subscription_id: &str,
+    finish: Finish,
+    attempts: i64,
+    now: i64,
+) -> Result<()> {
+    let (status, counter) = match finish {
+        Finish::Delivered => ("delivered", "delivered_count"),
+        Finish::Failed => ("failed", "failed_count"),
+    };
     conn.prepare_cached("UPDATE webhook_messages SET status = ?2, attempts = ?3, finished_at = ?4 WHERE seq = ?1")?
         .execute(params![seq, status, attempts, now])?;
+    conn.prepare_cached(&format!("UPDATE webhook_subscriptions SET {counter} = {counter} + 1 WHERE id = ?1"))?
+        .execute([subscription_id])?;
     Ok(())
 }
 
@@ -432,10 +491,11 @@ pub fn reschedule_message(conn: &Connection, seq: i64, attempts: i64, next_attem
 }
 
 /// Holds back a failing endpoint's other pending messages until `until`.
+/// Walks the pending messages due before then (no index by subscription).
 pub fn defer_pending(conn: &Connection, subscription_id: &str, until: i64) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE webhook_messages SET next_attempt_at = ?2 \
-         WHERE subscription_id = ?1 AND status = 'pending' AND next_attempt_at < ?2",
+        "UPDATE webhook_messages INDEXED BY webhook_messages_due SET next_attempt_at = ?2 \
+         WHERE status = 'pending' AND next_attempt_at < ?2 AND subscription_id = ?1",
     )?
     .execute(params![subscription_id, until])?;
     Ok(())
@@ -461,11 +521,13 @@ pub fn note_failure(conn: &Connection, subscription_id: &str, now: i64) -> Resul
         .optional()?)
 }
 
-/// Deletes up to `batch` attempts, finished messages and unreferenced events
-/// older than `cutoff`; returns how many rows went.
+/// Deletes up to `batch` attempts and finished messages older than
+/// `cutoff`; returns how many rows went.
 pub fn prune(conn: &Connection, cutoff: i64, batch: i64) -> Result<i64> {
+    // Attempts are inserted in time order: the oldest ids are the oldest rows.
     let attempts = conn.execute(
-        "DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts WHERE time < ?1 LIMIT ?2)",
+        "DELETE FROM webhook_attempts WHERE id IN (SELECT id FROM webhook_attempts ORDER BY id LIMIT ?2) \
+         AND time < ?1",
         params![cutoff, batch],
     )?;
     let messages = conn.execute(
@@ -473,10 +535,5 @@ pub fn prune(conn: &Connection, cutoff: i64, batch: i64) -> Result<i64> {
          WHERE status <> 'pending' AND finished_at < ?1 LIMIT ?2)",
         params![cutoff, batch],
     )?;
-    let events = conn.execute(
-        "DELETE FROM webhook_events WHERE id IN (SELECT e.id FROM webhook_events e WHERE e.created_at < ?1 \
-         AND NOT EXISTS (SELECT 1 FROM webhook_messages m WHERE m.event_id = e.id) LIMIT ?2)",
-        params![cutoff, batch],
-    )?;
-    Ok((attempts + messages + events) as i64)
+    Ok((attempts + messages) as i64)
 }

@@ -21,10 +21,10 @@
 //! messages at a time on the retry schedule instead of receiving its whole
 //! backlog every round.
 
-use crate::clock::Clock;
+use crate::clock::{Clock, format_unix};
 use crate::outbound;
 use crate::state::AppState;
-use crate::store::webhooks::{self as rows, AttemptRow, DueMessage};
+use crate::store::webhooks::{self as rows, AttemptRow, DueMessage, Finish};
 use crate::webhooks::guard::{self, GuardedResolver};
 use crate::webhooks::signing;
 use bytes::Bytes;
@@ -58,6 +58,8 @@ const PRUNE_INTERVAL: Duration = Duration::from_secs(3600);
 const PRUNE_BATCH: i64 = 2_000;
 /// Outcomes written by one writer task.
 const MAX_OUTCOMES_PER_RECORD: usize = 1_000;
+/// The least time between two hold-backs of one failing endpoint.
+const HOLD_INTERVAL: Duration = Duration::from_secs(5);
 
 type WebhookClient = Client<hyper_rustls::HttpsConnector<HttpConnector<GuardedResolver>>, Full<Bytes>>;
 
@@ -92,6 +94,9 @@ pub enum Verdict {
     Gone,
     /// Anything else: try again on the schedule, not before `not_before`.
     Retry { not_before: Option<Duration> },
+    /// Not sent, and never will be: its job is gone or hidden. Not the
+    /// endpoint's fault, so its health is left alone.
+    Dropped,
 }
 
 /// One finished attempt, on its way to the database.
@@ -109,6 +114,11 @@ pub struct Outcome {
     pub jitter: f64,
     /// The metrics label of the attempt.
     pub label: &'static str,
+    /// On a failure, hold the endpoint's other due messages back until this
+    /// message's retry. Set by the worker at most once per
+    /// [`HOLD_INTERVAL`] per endpoint, because finding them walks every
+    /// due message.
+    pub hold_endpoint: bool,
 }
 
 /// Runs until `stop` turns true.
@@ -127,6 +137,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut look_now = true;
     let mut wait = IDLE_POLL;
     let mut last_prune: Option<Instant> = None;
+    let mut last_hold: HashMap<String, Instant> = HashMap::new();
 
     loop {
         if *stop.borrow() {
@@ -146,7 +157,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                 let found = state
                     .store
                     .readers
-                    .read(move |conn| Ok((rows::due_messages(conn, now, &skip, limit)?, rows::next_due_at(conn)?)))
+                    .read(move |conn| {
+                        Ok((rows::due_messages(conn, now, &skip, limit)?, rows::next_due_after(conn, now)?))
+                    })
                     .await;
                 match found {
                     Ok((due, next_due_at)) => {
@@ -165,6 +178,10 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                                 deliveries.spawn(deliver(client.clone(), message, allow_private, state.clock.clone()));
                             running.insert(handle.id(), (seq, subscription_id));
                         }
+                        // Messages due now that were not started are in flight or
+                        // wait for their endpoint's turn: a finished attempt (its
+                        // outcome recorded) wakes the loop for them. The timer is
+                        // for what falls due later.
                         let until_due = next_due_at.map(|at| at - state.clock.now_millis()).unwrap_or(i64::MAX);
                         wait = Duration::from_millis(until_due.clamp(1, IDLE_POLL.as_millis() as i64) as u64);
                     }
@@ -180,6 +197,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         }
         if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_INTERVAL) {
             last_prune = Some(Instant::now());
+            last_hold.retain(|_, at| at.elapsed() < HOLD_INTERVAL);
             tokio::spawn(prune(state.clone()));
         }
         let recording_finished = async {
@@ -203,8 +221,15 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                         }
                     }
                     match outcome {
-                        Some(outcome) => {
+                        Some(mut outcome) => {
                             state.metrics.observe_webhook_delivery(outcome.label);
+                            if matches!(outcome.verdict, Verdict::Retry { .. }) {
+                                let held = last_hold.get(&subscription_id).is_some_and(|at| at.elapsed() < HOLD_INTERVAL);
+                                if !held {
+                                    outcome.hold_endpoint = true;
+                                    last_hold.insert(subscription_id.clone(), Instant::now());
+                                }
+                            }
                             unrecorded.push(outcome);
                         }
                         // A panicked attempt leaves its message pending; it
@@ -278,11 +303,14 @@ pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy
         let attempts = outcome.previous_attempts + 1;
         match outcome.verdict {
             Verdict::Delivered => {
-                rows::finish_message(conn, outcome.message_seq, "delivered", attempts, now)?;
+                rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Delivered, attempts, now)?;
                 rows::note_success(conn, subscription_id, now)?;
             }
+            Verdict::Dropped => {
+                rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Failed, attempts, now)?;
+            }
             Verdict::Gone => {
-                rows::finish_message(conn, outcome.message_seq, "failed", attempts, now)?;
+                rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Failed, attempts, now)?;
                 rows::note_failure(conn, subscription_id, now)?;
                 rows::disable_subscription(
                     conn,
@@ -295,20 +323,22 @@ pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy
                 let failing_since = rows::note_failure(conn, subscription_id, now)?.unwrap_or(now);
                 let failing_for = Duration::from_millis((now - failing_since).max(0) as u64);
                 if let Some(limit) = policy.disable_after.filter(|limit| failing_for >= *limit) {
-                    rows::finish_message(conn, outcome.message_seq, "failed", attempts, now)?;
+                    rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Failed, attempts, now)?;
                     let days = limit.as_secs() / 86_400;
                     let reason = format!("Every delivery attempt failed for {days} days.");
                     rows::disable_subscription(conn, subscription_id, &reason, now)?;
                     continue;
                 }
                 let Some(delay) = policy.retry_schedule.get(outcome.previous_attempts as usize) else {
-                    rows::finish_message(conn, outcome.message_seq, "failed", attempts, now)?;
+                    rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Failed, attempts, now)?;
                     continue;
                 };
                 let delay = delay.mul_f64(outcome.jitter).max(not_before.unwrap_or_default());
                 let next_attempt_at = now + delay.as_millis() as i64;
                 rows::reschedule_message(conn, outcome.message_seq, attempts, next_attempt_at)?;
-                rows::defer_pending(conn, subscription_id, next_attempt_at)?;
+                if outcome.hold_endpoint {
+                    rows::defer_pending(conn, subscription_id, next_attempt_at)?;
+                }
             }
         }
     }
@@ -355,6 +385,7 @@ async fn deliver(client: WebhookClient, message: DueMessage, allow_private: bool
         finished_at: clock.now_millis(),
         jitter: 0.9 + 0.2 * rand::random::<f64>(),
         label: answer.label,
+        hold_endpoint: false,
     }
 }
 
@@ -373,7 +404,24 @@ impl Answer {
     }
 }
 
+/// The body a message sends: its own, or its job's current document.
+fn body_of(message: &DueMessage) -> Option<Vec<u8>> {
+    if let Some(payload) = &message.payload {
+        return Some(payload.clone());
+    }
+    let doc = message.job_doc.as_deref()?;
+    Some(super::event_payload(&message.event_type, &format_unix(message.created_at.div_euclid(1000)), doc))
+}
+
 async fn attempt(client: &WebhookClient, message: &DueMessage, allow_private: bool, clock: &Clock) -> Answer {
+    let Some(body) = body_of(message) else {
+        return Answer {
+            status_code: None,
+            error: Some("not sent: the job was deleted or marked as spam before it could be delivered".into()),
+            verdict: Verdict::Dropped,
+            label: "dropped",
+        };
+    };
     let uri = match guard::parse_target(&message.url) {
         Ok(uri) => uri,
         Err(error) => return Answer::failed("refused", error),
@@ -391,14 +439,14 @@ async fn attempt(client: &WebhookClient, message: &DueMessage, allow_private: bo
             secrets.push(previous.as_str());
         }
     }
-    let signature = signing::signature_header(&secrets, &message.id, timestamp, &message.payload);
+    let signature = signing::signature_header(&secrets, &message.id, timestamp, &body);
     let request = Request::post(uri)
         .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))
         .header(USER_AGENT, HeaderValue::from_static(concat!("upjobs-webhooks/", env!("CARGO_PKG_VERSION"))))
         .header("webhook-id", message.id.as_str())
         .header("webhook-timestamp", timestamp.to_string())
         .header("webhook-signature", signature)
-        .body(Full::new(Bytes::from(message.payload.clone())));
+        .body(Full::new(Bytes::from(body)));
     let request = match request {
         Ok(request) => request,
         Err(error) => return Answer::failed("error", format!("could not build the request: {error}")),
@@ -551,6 +599,7 @@ mod tests {
             finished_at: 1_000_000,
             jitter: 1.0,
             label: "failure",
+            hold_endpoint: true,
         }
     }
 
@@ -562,9 +611,8 @@ mod tests {
         crate::store::migrate::apply(&conn).unwrap();
         conn.execute_batch(
             "INSERT INTO webhook_subscriptions (id, key_id, url, secret, created_at) VALUES ('wh_1', 'key_1', 'https://x', 's', 0);
-             INSERT INTO webhook_events (id, type, payload, created_at) VALUES (1, 'job.created', '{}', 0);
-             INSERT INTO webhook_messages (seq, id, subscription_id, event_id, event_type, next_attempt_at, created_at)
-             VALUES (1, 'msg_1', 'wh_1', 1, 'job.created', 0, 0);",
+             INSERT INTO webhook_messages (seq, id, subscription_id, event_type, job_id, next_attempt_at, created_at)
+             VALUES (1, 'msg_1', 'wh_1', 'job.created', 'upwork-1', 0, 0);",
         )
         .unwrap();
         let state = |conn: &rusqlite::Connection| rows::message_state(conn, 1).unwrap().unwrap();

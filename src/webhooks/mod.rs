@@ -5,9 +5,10 @@
 //!    and then calls [`enqueue_new_jobs`] with the seqs of the jobs it
 //!    newly inserted as visible (no updates, no spam, no duplicates).
 //! 2. [`matching`] finds the active subscriptions each job matches through an
-//!    in-memory index, and one event row (the body, written once) plus one
-//!    outbox message per matching subscription are inserted in that same
-//!    transaction: the outbox commits with the jobs or not at all.
+//!    in-memory index, and one outbox message per matching subscription is
+//!    inserted in that same transaction: the outbox commits with the jobs or
+//!    not at all. A message names its job; the body is made from the stored
+//!    job document when it is sent.
 //! 3. The commit hook installed by `crate::build` wakes the delivery worker
 //!    ([`delivery`]), which sends due messages with bounded concurrency,
 //!    signed per [`signing`], to targets approved by the SSRF [`guard`], and
@@ -24,12 +25,12 @@ pub mod guard;
 pub mod matching;
 pub mod signing;
 
-use crate::auth::keys;
 use crate::clock::format_unix;
 use crate::error::Result;
 use crate::store::job_query;
-use crate::store::webhooks as rows;
+use crate::store::webhooks::{self as rows, Carried};
 use crate::store::writer::WriterContext;
+use rand::Rng;
 
 /// The event sent for a newly ingested matching job.
 pub const JOB_CREATED: &str = "job.created";
@@ -50,9 +51,19 @@ pub fn event_payload(event_type: &str, timestamp: &str, data_json: &str) -> Vec<
     payload
 }
 
-/// A new `webhook-id`.
+/// A new `webhook-id`: `msg_` + 16 base62 characters (95 random bits).
+/// Ids only need to be unique, not secret, and an ingest may make a hundred
+/// thousand of them inside the writer's transaction, so they come from the
+/// thread's seeded generator rather than one system call each.
 pub fn new_message_id() -> String {
-    keys::new_id("msg_")
+    const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    let mut random = rand::rng();
+    let mut id = String::with_capacity(20);
+    id.push_str("msg_");
+    for _ in 0..16 {
+        id.push(BASE62[random.random_range(0..BASE62.len())] as char);
+    }
+    id
 }
 
 /// Queues a `job.created` message for every (job, matching subscription)
@@ -67,7 +78,6 @@ pub fn enqueue_new_jobs(context: &mut WriterContext, new_seqs: &[i64], now: i64)
         return Ok(());
     }
     let now_millis = now.saturating_mul(1000);
-    let timestamp = format_unix(now);
     let mut candidates = Vec::new();
     let mut matched = Vec::new();
     for &seq in new_seqs {
@@ -76,23 +86,21 @@ pub fn enqueue_new_jobs(context: &mut WriterContext, new_seqs: &[i64], now: i64)
         matched.clear();
         for &position in &candidates {
             let subscription = webhook_index.get(position);
+            // `could_match` judges every filter but `q` exactly as the SQL
+            // of `/jobs` does; the full-text part needs the FTS index.
             if subscription.key_admits(&facts, now)
                 && matching::could_match(&subscription.filter, &facts, now)
-                && job_query::job_matches(conn, &subscription.filter, seq, now)?
+                && (subscription.filter.q.is_none() || job_query::job_matches(conn, &subscription.filter, seq, now)?)
             {
                 matched.push(position);
             }
         }
-        if matched.is_empty() {
-            continue;
-        }
-        let payload = event_payload(JOB_CREATED, &timestamp, &facts.doc);
-        let event_id = rows::insert_event(conn, JOB_CREATED, &payload, now_millis)?;
         for &position in &matched {
             let subscription_id = &webhook_index.get(position).id;
-            rows::insert_message(conn, &new_message_id(), subscription_id, event_id, JOB_CREATED, now_millis)?;
+            let carried = Carried::Job(&facts.id);
+            rows::insert_message(conn, &new_message_id(), subscription_id, JOB_CREATED, carried, now_millis)?;
+            pending_events.outbox_written = true;
         }
-        pending_events.outbox_written = true;
     }
     Ok(())
 }
@@ -105,9 +113,9 @@ pub fn enqueue_test(context: &mut WriterContext, subscription_id: &str, now: i64
         "message": "This is a test event from upjobs. Your endpoint received and can verify it.",
     });
     let payload = event_payload(WEBHOOK_TEST, &format_unix(now.div_euclid(1000)), &data.to_string());
-    let event_id = rows::insert_event(&context.conn, WEBHOOK_TEST, &payload, now)?;
     let message_id = new_message_id();
-    rows::insert_message(&context.conn, &message_id, subscription_id, event_id, WEBHOOK_TEST, now)?;
+    let carried = Carried::Payload(&payload);
+    rows::insert_message(&context.conn, &message_id, subscription_id, WEBHOOK_TEST, carried, now)?;
     context.pending_events.outbox_written = true;
     Ok(message_id)
 }

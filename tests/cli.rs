@@ -1,0 +1,391 @@
+//! The real `upjobs` binary: gen, import, check, keys, backup and serve.
+
+use serde_json::Value;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+const ADMIN_TOKEN: &str = "cli-test-admin-token-0123456789";
+const GEN_ARGS: &[&str] = &["gen", "--count", "200", "--seed", "7", "--now", "2026-01-01T00:00:00Z"];
+
+/// The binary, with no `UPJOBS_*` setting inherited from the environment.
+fn upjobs() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_upjobs"));
+    for (name, _) in std::env::vars() {
+        if name.starts_with("UPJOBS_") {
+            command.env_remove(name);
+        }
+    }
+    command.env_remove("RUST_LOG");
+    command
+}
+
+/// Runs the binary to completion, feeding `stdin` if given.
+fn run(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let mut child = upjobs()
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("starting upjobs");
+    if let Some(input) = stdin {
+        let mut pipe = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        // Written from a thread so a full stdout pipe cannot deadlock us.
+        std::thread::spawn(move || pipe.write_all(&input));
+    }
+    child.wait_with_output().expect("waiting for upjobs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Runs and expects success.
+fn run_ok(args: &[&str], stdin: Option<&[u8]>) -> Output {
+    let output = run(args, stdin);
+    assert!(output.status.success(), "upjobs {args:?} failed:\n{}\n{}", stdout(&output), stderr(&output));
+    output
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn generated() -> Vec<u8> {
+    run_ok(GEN_ARGS, None).stdout
+}
+
+#[test]
+fn gen_is_deterministic_and_every_line_is_a_valid_job() {
+    let first = generated();
+    let second = generated();
+    assert!(first == second, "two runs with the same seed differ");
+    let other_seed = run_ok(&["gen", "--count", "200", "--seed", "8", "--now", "2026-01-01T00:00:00Z"], None).stdout;
+    assert!(other_seed != first, "another seed gives the same jobs");
+
+    let text = String::from_utf8(first).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 200);
+    let anchor = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap();
+    let mut ids = std::collections::HashSet::new();
+    for line in lines {
+        let value: Value = serde_json::from_str(line).unwrap_or_else(|error| panic!("{error}: {line}"));
+        let job = upjobs::ingest::validate::validate(&value).unwrap_or_else(|error| panic!("{error}: {line}"));
+        assert!(ids.insert(job.id.clone()), "id {} twice", job.id);
+        // Already canonical: validation changes nothing.
+        assert_eq!(serde_json::to_value(&job).unwrap(), value);
+        let posted = chrono::DateTime::parse_from_rfc3339(&job.posted_on).unwrap();
+        assert!(posted <= anchor && posted > anchor - chrono::Duration::days(31), "{}", job.posted_on);
+        assert!(!job.title.is_empty() && !job.description.is_empty() && !job.category.slug.is_empty());
+    }
+}
+
+#[test]
+fn import_then_check() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jobs.ndjson");
+    std::fs::write(&file, generated()).unwrap();
+    let db = dir.path().join("upjobs.db");
+    let output = run_ok(&["import", "--db", path_arg(&db), path_arg(&file)], None);
+    let summary = stdout(&output);
+    assert!(summary.starts_with("imported 200 jobs (200 new, 0 updated,"), "{summary}");
+    assert_eq!(summary.lines().count(), 1, "one summary line: {summary}");
+
+    let output = run_ok(&["check", "--db", path_arg(&db)], None);
+    let report = stdout(&output);
+    assert!(report.contains("jobs: 200 ("), "{report}");
+    assert!(report.lines().any(|line| line == "ok"), "{report}");
+
+    // Importing the same file again updates in place.
+    let output = run_ok(&["import", "--db", path_arg(&db), path_arg(&file)], None);
+    assert!(stdout(&output).starts_with("imported 200 jobs (0 new, 200 updated,"), "{}", stdout(&output));
+    assert!(stdout(&run_ok(&["check", "--db", path_arg(&db)], None)).contains("jobs: 200 ("));
+
+    // The --db default comes from UPJOBS_DB too.
+    let output = upjobs().args(["check"]).env("UPJOBS_DB", &db).output().unwrap();
+    assert!(output.status.success(), "{}", stderr(&output));
+    assert!(stdout(&output).contains("jobs: 200 ("));
+}
+
+#[test]
+fn import_reads_stdin() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    let jobs = generated();
+    let output = run_ok(&["import", "--db", path_arg(&db), "-"], Some(&jobs));
+    assert!(stdout(&output).starts_with("imported 200 jobs (200 new,"), "{}", stdout(&output));
+
+    // A JSON array on stdin works as well.
+    let text = String::from_utf8(jobs).unwrap();
+    let values: Vec<Value> = text.lines().take(50).map(|line| serde_json::from_str(line).unwrap()).collect();
+    let mut array = serde_json::to_vec(&values).unwrap();
+    array.splice(0..0, b"  \n".iter().copied());
+    let output = run_ok(&["import", "--db", path_arg(&db), "-"], Some(&array));
+    assert!(stdout(&output).starts_with("imported 50 jobs (0 new, 50 updated,"), "{}", stdout(&output));
+    assert!(stdout(&run_ok(&["check", "--db", path_arg(&db)], None)).contains("jobs: 200 ("));
+}
+
+#[test]
+fn import_reports_bad_lines_and_keeps_good_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    let text = String::from_utf8(generated()).unwrap();
+    let good: Vec<&str> = text.lines().take(3).collect();
+    let file = dir.path().join("mixed.ndjson");
+    let body = [
+        good[0],
+        "{not json",
+        good[1],
+        r#"{"id": "no-title", "posted_on": "2026-01-01T00:00:00Z"}"#,
+        "",
+        good[2],
+        r#"{"id": "bad-time", "title": "A title", "posted_on": "someday"}"#,
+    ]
+    .join("\n");
+    std::fs::write(&file, body).unwrap();
+    let output = run_ok(&["import", "--db", path_arg(&db), path_arg(&file)], None);
+    assert!(stdout(&output).starts_with("imported 3 jobs (3 new, 0 updated,"), "{}", stdout(&output));
+    assert!(stdout(&output).contains("3 rejected"), "{}", stdout(&output));
+    let errors = stderr(&output);
+    for expected in
+        ["rejected line 2", "rejected line 4 (no-title)", "title", "rejected line 7 (bad-time)", "posted_on"]
+    {
+        assert!(errors.contains(expected), "stderr lacks {expected:?}:\n{errors}");
+    }
+    assert!(stdout(&run_ok(&["check", "--db", path_arg(&db)], None)).contains("jobs: 3 ("));
+
+    // Nothing good at all: a failure, with a message.
+    let only_bad = dir.path().join("bad.ndjson");
+    std::fs::write(&only_bad, "{not json\n{\"id\": 5}\n").unwrap();
+    let output = run(&["import", "--db", path_arg(&db), path_arg(&only_bad)], None);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("error:"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("rejected line 1"), "{}", stderr(&output));
+
+    // A file that is not there.
+    let output = run(&["import", "--db", path_arg(&db), "/nonexistent/jobs.ndjson"], None);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("/nonexistent/jobs.ndjson"), "{}", stderr(&output));
+}
+
+#[test]
+fn keys_create_refuses_an_unknown_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    let output = run(&["keys", "--db", path_arg(&db), "create", "--plan", "nope", "--name", "x"], None);
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains("unknown plan 'nope'"), "{message}");
+    for plan in ["starter", "professional", "business", "enterprise"] {
+        assert!(message.contains(plan), "the message should list the plans: {message}");
+    }
+    assert!(stdout(&output).is_empty(), "no key printed: {}", stdout(&output));
+    let output = run(&["keys", "--db", path_arg(&db), "revoke", "key_doesnotexist"], None);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("no key with id key_doesnotexist"), "{}", stderr(&output));
+}
+
+/// A running `upjobs serve`, killed when dropped.
+struct Server {
+    child: Child,
+    url: String,
+    /// Lines of stdout after the "listening" line, as they come.
+    lines: mpsc::Receiver<String>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Server {
+    fn start(db: &Path, extra: &[&str], startup: Duration) -> Server {
+        let log = std::fs::File::create(db.with_extension("stderr.log")).unwrap();
+        let mut child = upjobs()
+            .args(["serve", "--db", path_arg(db), "--listen", "127.0.0.1:0"])
+            .args(extra)
+            .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(log)
+            .spawn()
+            .unwrap();
+        let (sender, lines) = mpsc::channel();
+        let out = child.stdout.take().unwrap();
+        std::thread::spawn(move || {
+            for line in BufReader::new(out).lines().map_while(Result::ok) {
+                if sender.send(line).is_err() {
+                    return;
+                }
+            }
+        });
+        let deadline = Instant::now() + startup;
+        let url = loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(line) => {
+                    if let Some(url) = line.strip_prefix("upjobs listening on ") {
+                        break url.to_string();
+                    }
+                }
+                Err(error) => {
+                    let log = std::fs::read_to_string(db.with_extension("stderr.log")).unwrap_or_default();
+                    panic!("no 'upjobs listening on' line ({error:?}); stderr:\n{log}");
+                }
+            }
+        };
+        assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+        Server { child, url, lines }
+    }
+
+    /// GET `path` with an API key; (status, body).
+    fn get(&self, path: &str, key: &str) -> (u16, Value) {
+        let address = self.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+        write!(stream, "GET {path} HTTP/1.1\r\nHost: {address}\r\nX-API-KEY: {key}\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let response = String::from_utf8(response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        assert!(!head.to_ascii_lowercase().contains("transfer-encoding: chunked"), "{head}");
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        (status, serde_json::from_str(body).unwrap_or_else(|error| panic!("{error}: {body}")))
+    }
+
+    /// Polls `path` until it answers `status`; fails after `within`.
+    fn wait_for_status(&self, path: &str, key: &str, status: u16, within: Duration) {
+        let deadline = Instant::now() + within;
+        loop {
+            let (actual, body) = self.get(path, key);
+            if actual == status {
+                return;
+            }
+            assert!(Instant::now() < deadline, "{path} still answers {actual} after {within:?}: {body}");
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+fn key_args<'a>(db: &'a Path, rest: &[&'a str]) -> Vec<&'a str> {
+    let mut args = vec!["keys", "--db", path_arg(db)];
+    args.extend_from_slice(rest);
+    args
+}
+
+#[test]
+fn keys_made_by_the_cli_work_in_a_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    let jobs = dir.path().join("jobs.ndjson");
+    // Jobs inside a starter key's window.
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let ndjson = run_ok(&["gen", "--count", "50", "--seed", "3", "--days", "5", "--now", &now], None).stdout;
+    std::fs::write(&jobs, ndjson).unwrap();
+    run_ok(&["import", "--db", path_arg(&db), path_arg(&jobs)], None);
+    let server = Server::start(&db, &[], Duration::from_secs(60));
+
+    let output = run_ok(&key_args(&db, &["create", "--plan", "starter", "--name", "x"]), None);
+    let key = stdout(&output).trim().to_string();
+    assert!(key.starts_with("upj_") && key.len() >= 36, "{key}");
+    assert!(key[4..].chars().all(|c| c.is_ascii_alphanumeric()), "{key}");
+    let created = Instant::now();
+    server.wait_for_status("/health", &key, 200, Duration::from_secs(2).saturating_sub(created.elapsed()));
+    let (status, body) = server.get("/jobs?limit=5", &key);
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["count"], 5, "{body}");
+    let (_, usage) = server.get("/usage", &key);
+    assert_eq!(usage["data"][0]["plan"], "starter", "{usage}");
+
+    // The listing shows prefix…last4, never the key.
+    let output = run_ok(&key_args(&db, &["list"]), None);
+    let listing = stdout(&output);
+    let shown = format!("{}…{}", &key[..8], &key[key.len() - 4..]);
+    assert!(listing.contains(&shown), "{shown} not in:\n{listing}");
+    assert!(!listing.contains(&key) && !stderr(&output).contains(&key), "the full key is listed:\n{listing}");
+    let output = run_ok(&key_args(&db, &["list", "--json"]), None);
+    assert!(!stdout(&output).contains(&key));
+    let listed: Value = serde_json::from_str(&stdout(&output)).unwrap();
+    let id = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|row| row["name"] == "x")
+        .and_then(|row| row["id"].as_str())
+        .unwrap()
+        .to_string();
+
+    // A consistent copy while serving.
+    let copy = dir.path().join("copy.db");
+    run_ok(&["backup", "--db", path_arg(&db), path_arg(&copy)], None);
+    let check = stdout(&run_ok(&["check", "--db", path_arg(&copy)], None));
+    assert!(check.contains("jobs: 50 (") && check.contains("keys: 1"), "{check}");
+
+    // Revoked from the CLI: refused by the server within 2 s.
+    run_ok(&key_args(&db, &["revoke", &id]), None);
+    let revoked = Instant::now();
+    server.wait_for_status("/health", &key, 401, Duration::from_secs(2).saturating_sub(revoked.elapsed()));
+    let (_, body) = server.get("/jobs", &key);
+    assert_eq!(body["success"], false);
+    let output = run_ok(&key_args(&db, &["list"]), None);
+    assert!(stdout(&output).lines().any(|line| line.contains(&id) && line.ends_with("revoked")), "{}", stdout(&output));
+}
+
+#[test]
+fn serve_demo_prints_a_working_key_per_plan() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("demo.db");
+    // The demo loads 5,000 jobs before it listens; a debug build takes a while.
+    let server = Server::start(&db, &["--demo"], Duration::from_secs(180));
+    let mut keys = Vec::new();
+    while keys.len() < 4 {
+        let line = server.lines.recv_timeout(Duration::from_secs(30)).expect("demo keys on stdout");
+        if let Some(rest) = line.strip_prefix("demo key (") {
+            let (plan, key) = rest.split_once("): ").unwrap();
+            keys.push((plan.to_string(), key.to_string()));
+        }
+    }
+    let plans: Vec<&str> = keys.iter().map(|(plan, _)| plan.as_str()).collect();
+    assert_eq!(plans, ["starter", "professional", "business", "enterprise"]);
+    for (plan, key) in &keys {
+        let (status, body) = server.get("/jobs?limit=2", key);
+        assert_eq!(status, 200, "{plan}: {body}");
+        assert_eq!(body["count"], 2, "{plan}: {body}");
+        let (_, usage) = server.get("/usage", key);
+        assert_eq!(usage["data"][0]["plan"], plan.as_str());
+    }
+    let (_, body) = server.get("/jobs?include_total=true&limit=1", &keys[3].1);
+    assert!(body["total"].as_i64().unwrap() >= 4_900, "{body}");
+}
+
+#[test]
+fn serve_on_a_busy_port_says_what_to_do() {
+    let dir = tempfile::tempdir().unwrap();
+    let db: PathBuf = dir.path().join("upjobs.db");
+    let busy = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = busy.local_addr().unwrap().to_string();
+    let output = upjobs()
+        .args(["serve", "--db", path_arg(&db), "--listen", &address])
+        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let message = stderr(&output);
+    assert!(message.contains(&address), "{message}");
+    assert!(message.contains("another program is using"), "{message}");
+    assert!(message.contains("--listen"), "the message should say how to pick another address: {message}");
+    drop(busy);
+}

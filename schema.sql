@@ -285,12 +285,12 @@ END;
 --
 -- An ingest can queue a hundred thousand messages, so this table has only
 -- indexes that grow at one end: by `seq` and by due time. An index by
--- subscription would take an insert into a different page for nearly every
--- message, and rewriting those pages at each commit halved ingest
--- throughput in the benchmark. Lookups by subscription (its pending
--- messages, when it is deleted or disabled, or its endpoint is held back)
--- walk the pending messages by due time instead; `id`, `subscription_id`
--- and `job_id` have no index and no foreign key.
+-- subscription would put nearly every message into a different page, each
+-- rewritten to the WAL at the commit: it made a message insert about three
+-- times as expensive (docs/webhooks-bench.md). Lookups by subscription
+-- (its pending messages, when it is deleted or disabled, or its endpoint is
+-- held back) walk the pending messages by due time instead; `id`,
+-- `subscription_id` and `job_id` have no index and no foreign key.
 CREATE TABLE webhook_messages (
     seq INTEGER PRIMARY KEY,
     id TEXT NOT NULL,

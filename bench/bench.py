@@ -158,6 +158,7 @@ def main():
     parser.add_argument("--connections", default=None, help="comma list, default 1,16,64,256 (quick: 64)")
     parser.add_argument("--workdir", default=None, help="keep data here (default: a temp dir)")
     parser.add_argument("--no-build", action="store_true")
+    parser.add_argument("--skip-sorted-import", action="store_true", help="skip the feed-order import")
     args = parser.parse_args()
     count = args.count or (100_000 if args.quick else 1_000_000)
     connections = [int(c) for c in (args.connections or ("64" if args.quick else "1,16,64,256")).split(",")]
@@ -189,6 +190,26 @@ def main():
     results["ingest"]["import_jobs_per_second"] = round(count / seconds)
     results["ingest"]["import_seconds"] = round(seconds, 1)
     results["ingest"]["database_bytes"] = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
+
+    # The same jobs in feed order (oldest first), as a crawler or feed
+    # delivers them: appends at the end of the seq order instead of inserts
+    # scattered over the whole table.
+    if not args.skip_sorted_import:
+        sorted_file = os.path.join(workdir, f"jobs-{count}-sorted.ndjson")
+        if not os.path.exists(sorted_file):
+            with open(jobs_file) as handle:
+                lines = handle.readlines()
+            lines.sort(key=lambda line: re.search(r'"posted_on":"([^"]+)"', line).group(1))
+            with open(sorted_file, "w") as out:
+                out.writelines(lines)
+            del lines
+        sorted_db = os.path.join(workdir, f"bench-{count}-sorted.db")
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(sorted_db + suffix):
+                os.remove(sorted_db + suffix)
+        started = time.monotonic()
+        log(run([BIN, "import", "--db", sorted_db, sorted_file], capture_output=True, text=True).stdout.strip())
+        results["ingest"]["import_sorted_jobs_per_second"] = round(count / (time.monotonic() - started))
 
     enterprise = create_key(db, "enterprise", "bench", ["--rate-limit-per-min", "1000000000", "--burst", "1000000000"])
     starters = [create_key(db, "starter", f"starter-{index}") for index in range(100)]
@@ -240,6 +261,16 @@ def main():
                 f"p50 {measured['p50_ms']:.2f} p99 {measured['p99_ms']:.2f} ms rss {measured['server_peak_rss_mib']} MiB "
                 f"non-2xx {measured['non_2xx']}")
             results["scenarios"].append(measured)
+    # /health again with 10,000 more keys in the in-memory map.
+    for index in range(10_000):
+        http("POST", url + "/admin/api/keys", json.dumps({"name": f"bulk-{index}", "plan": "starter"}).encode(),
+             {"Authorization": "Bearer " + ADMIN_TOKEN, "Content-Type": "application/json"})
+    for connection_count in connections:
+        measured = wrk(url + "/health", [enterprise], connection_count, args.duration)
+        measured.update({"scenario": "/health, 10,000 keys", "connections": connection_count,
+                         "server_peak_rss_mib": round(rss_kib(pid, "VmHWM") / 1024, 1)})
+        log(f"{'/health, 10,000 keys':24} c={connection_count:<4} {measured['requests_per_second']:>10} req/s")
+        results["scenarios"].append(measured)
     # Queries while ingesting 1,000 jobs/s.
     stop = threading.Event()
     feeder = threading.Thread(target=ingest_loop, args=(url, extra_file, 1000, stop))

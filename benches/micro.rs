@@ -1,7 +1,8 @@
 //! Micro-benchmarks of the hot path's pieces: `cargo bench --bench micro`.
 //! Results go in BENCHMARKS.md; they are never asserted in tests.
 
-use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
+use std::hint::black_box;
 use upjobs::auth::Auth;
 use upjobs::auth::keys::generate_key;
 use upjobs::clock::Clock;

@@ -258,12 +258,11 @@ async fn auth_watcher(state: AppState, mut stop: tokio::sync::watch::Receiver<bo
             .readers
             .read(|conn| Ok(key_rows::setting(conn, "auth_version")?.and_then(|v| v.parse::<i64>().ok())))
             .await;
-        if let Ok(Some(version)) = version {
-            if version != state.auth.loaded_version.load(Ordering::SeqCst) {
-                if let Err(error) = reload_auth(&state).await {
-                    tracing::error!(%error, "could not reload keys");
-                }
-            }
+        if let Ok(Some(version)) = version
+            && version != state.auth.loaded_version.load(Ordering::SeqCst)
+            && let Err(error) = reload_auth(&state).await
+        {
+            tracing::error!(%error, "could not reload keys");
         }
     }
 }

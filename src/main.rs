@@ -186,6 +186,11 @@ fn open_store(db: &Path) -> Result<Store> {
     Store::open(db, Vec::new()).with_context(|| format!("opening {}", db.display()))
 }
 
+/// For commands that never ingest: no duplicate index to rebuild.
+fn open_store_without_ingest(db: &Path) -> Result<Store> {
+    Store::open_with(db, Vec::new(), false).with_context(|| format!("opening {}", db.display()))
+}
+
 fn serve(config: ServeConfig) -> Result<()> {
     init_logging(config.log_format, "info");
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
@@ -424,7 +429,7 @@ fn key_changes(plan: Option<String>, name: Option<String>, options: &KeyOptions)
 }
 
 fn keys(db: &Path, action: KeysAction) -> Result<()> {
-    let store = open_store(db)?;
+    let store = open_store_without_ingest(db)?;
     let now = Clock::system().now_unix();
     let plan_names = || -> Result<Vec<String>> {
         Ok(store.readers.read_blocking(key_rows::plans)?.into_iter().map(|plan| plan.name).collect())
@@ -518,7 +523,7 @@ fn keys(db: &Path, action: KeysAction) -> Result<()> {
 
 fn prune(db: &Path, max_retention_days: Option<i64>, log_retention_days: i64) -> Result<()> {
     let started = Instant::now();
-    let store = open_store(db)?;
+    let store = open_store_without_ingest(db)?;
     let mut config = ServeConfig::for_database(db.to_path_buf());
     config.max_retention_days = max_retention_days;
     config.log_retention_days = log_retention_days;
@@ -539,7 +544,7 @@ fn backup(db: &Path, dest: &Path) -> Result<()> {
     if !db.exists() {
         bail!("{} does not exist", db.display());
     }
-    let store = open_store(db)?;
+    let store = open_store_without_ingest(db)?;
     let target = dest.to_path_buf();
     store.readers.read_blocking(move |conn| store::backup::copy_to(conn, &target))?;
     let size = std::fs::metadata(dest).map(|meta| meta.len()).unwrap_or(0);
@@ -566,10 +571,10 @@ fn check(db: &Path) -> Result<()> {
     if integrity != ["ok"] {
         problems.push(format!("integrity_check: {}", integrity.join("; ")));
     }
-    if version >= 1 {
-        if let Err(error) = conn.execute("INSERT INTO jobs_fts(jobs_fts, rank) VALUES('integrity-check', 1)", []) {
-            problems.push(format!("full-text index: {error}"));
-        }
+    if version >= 1
+        && let Err(error) = conn.execute("INSERT INTO jobs_fts(jobs_fts, rank) VALUES('integrity-check', 1)", [])
+    {
+        problems.push(format!("full-text index: {error}"));
     }
     if version != latest {
         problems.push(format!("schema version {version}, this binary writes {latest}"));

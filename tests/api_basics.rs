@@ -68,3 +68,18 @@ async fn ingested_job_comes_back_in_the_seed_schema() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     assert_eq!(missing.message(), "Job not found");
 }
+
+#[tokio::test]
+async fn hourly_jobs_have_no_fixed_budget_even_when_a_feed_sends_zero() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    let mut hourly = job("hourly-zero", 1);
+    hourly["job_type"] = serde_json::json!(1);
+    hourly["budget"] = serde_json::json!({"fixed_amount": 0, "currency": "USD"});
+    hourly["hourly_budget"] = serde_json::json!({"min": 20, "max": 40});
+    app.ingest(&[hourly, job("fixed-5000", 2)]).await;
+    let cheap = app.get("/jobs?budget_max=100", &key).await;
+    assert_eq!(cheap.json()["count"], 0, "{}", cheap.text());
+    let by_budget = app.get("/jobs?sort=budget_asc", &key).await.data();
+    assert_eq!(by_budget[0]["id"], "hourly-zero", "sorted by its hourly max (40), below 5000");
+}

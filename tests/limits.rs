@@ -270,3 +270,24 @@ async fn keys_are_stored_only_as_hashes() {
     let random_part = &key.as_bytes()[8..];
     assert!(!haystack.windows(random_part.len()).any(|window| window == random_part));
 }
+
+#[tokio::test]
+async fn exports_stop_where_the_quota_would_refuse() {
+    let app = spawn_app().await;
+    let (key, _) = app
+        .create_key_with(
+            json!({"name": "x", "plan": "starter", "monthly_quota": 3, "rate_limit_per_min": 1000, "burst": 1000}),
+        )
+        .await;
+    let jobs: Vec<_> = (0..250).map(|index| job(&format!("x-{index}"), index % 100)).collect();
+    app.ingest(&jobs).await;
+    assert_eq!(app.get("/jobs?limit=1", &key).await.status, StatusCode::OK);
+    assert_eq!(app.get("/jobs?limit=1", &key).await.status, StatusCode::OK);
+    // One call left: the export may send one block of 100 rows, no more.
+    let export = app.get("/jobs/export?format=ndjson", &key).await;
+    assert_eq!(export.status, StatusCode::OK);
+    assert_eq!(export.header("x-export-row-limit").unwrap(), "100");
+    assert_eq!(export.text().lines().count(), 100);
+    let refused = app.get("/jobs?limit=1", &key).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+}

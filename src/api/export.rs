@@ -106,6 +106,12 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
         fields: None,
         include_total: false,
     };
+    // Stop where the quota or spending cap would refuse the next call
+    // (this request's own call included), never past it.
+    let max_rows = match context.state.auth.calls_allowed(&caller.entry, &caller.limits) {
+        Some(calls) => (calls.max(1) * ROWS_PER_CALL).min(MAX_EXPORT_ROWS),
+        None => MAX_EXPORT_ROWS,
+    };
     let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Frame<Bytes>>>(4);
     let min_seq = caller.min_seq(context.now);
     let now = context.now;
@@ -114,8 +120,11 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
     let limits = caller.limits.clone();
     tokio::spawn(async move {
         let feeder = sender.clone();
-        let outcome =
-            state.store.readers.read(move |conn| stream_rows(conn, &list, min_seq, now, format, &feeder)).await;
+        let outcome = state
+            .store
+            .readers
+            .read(move |conn| stream_rows(conn, &list, min_seq, now, format, max_rows, &feeder))
+            .await;
         match outcome {
             Ok(rows) => {
                 // The first call was counted with the request; the rest now.
@@ -144,6 +153,7 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
         headers.insert(CONTENT_DISPOSITION, value);
     }
+    headers.insert("x-export-row-limit", HeaderValue::from(max_rows));
     Ok(Handled::counted(response))
 }
 
@@ -155,6 +165,7 @@ fn stream_rows(
     min_seq: i64,
     now: i64,
     format: Format,
+    max_rows: i64,
     sender: &tokio::sync::mpsc::Sender<std::io::Result<Frame<Bytes>>>,
 ) -> Result<i64> {
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK_BYTES * 2);
@@ -163,7 +174,7 @@ fn stream_rows(
     }
     let mut client_gone = false;
     let mut failure = None;
-    let rows = job_query::for_each_job(conn, list, min_seq, now, MAX_EXPORT_ROWS, |doc| {
+    let rows = job_query::for_each_job(conn, list, min_seq, now, max_rows, |doc| {
         match format {
             Format::Ndjson => {
                 buffer.extend_from_slice(doc.as_bytes());

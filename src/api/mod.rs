@@ -210,14 +210,12 @@ async fn keyed(context: &Context, route: Route, request: Request<Incoming>) -> (
     // /health and /usage use the per-minute limit only ("cached responses
     // don't count" extends to 304s, decided after the handler).
     let uses_quota = !matches!(route, Route::Health | Route::Usage);
-    if uses_quota {
-        if let Err(error) = state.auth.check_quota(&entry, &limits) {
-            state.auth.record_quota_refused(&entry);
-            state.metrics.quota_refused.fetch_add(1, Ordering::Relaxed);
-            let mut response = error_response(context, &error);
-            add_limit_headers(context, &mut response, &entry, &limits, &take);
-            return (response, key_id);
-        }
+    if uses_quota && let Err(error) = state.auth.check_quota(&entry, &limits) {
+        state.auth.record_quota_refused(&entry);
+        state.metrics.quota_refused.fetch_add(1, Ordering::Relaxed);
+        let mut response = error_response(context, &error);
+        add_limit_headers(context, &mut response, &entry, &limits, &take);
+        return (response, key_id);
     }
     let caller = Caller { entry, limits };
     let handled = match route {
@@ -279,10 +277,10 @@ pub fn error_response(context: &Context, error: &Error) -> Response<Body> {
         _ => {}
     }
     let mut response = Envelope::from_error(error).into_response(&context.now_text);
-    if let Error::RateLimited { retry_after, .. } = error {
-        if let Ok(value) = HeaderValue::from_str(&retry_after.to_string()) {
-            response.headers_mut().insert(hyper::header::RETRY_AFTER, value);
-        }
+    if let Error::RateLimited { retry_after, .. } = error
+        && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
+    {
+        response.headers_mut().insert(hyper::header::RETRY_AFTER, value);
     }
     response
 }
@@ -294,10 +292,9 @@ pub async fn read_body(request: Request<Incoming>, limit: usize) -> Result<Bytes
         .get(hyper::header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
         .and_then(|value| value.parse::<usize>().ok())
+        && length > limit
     {
-        if length > limit {
-            return Err(Error::PayloadTooLarge { limit });
-        }
+        return Err(Error::PayloadTooLarge { limit });
     }
     let limited = http_body_util::Limited::new(request.into_body(), limit);
     match limited.collect().await {

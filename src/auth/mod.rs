@@ -187,16 +187,16 @@ impl Auth {
     /// any key is looked at.
     pub fn check_failure_throttle(&self, address: IpAddr) -> Result<()> {
         let now = self.clock.now_millis();
-        if let Some(bucket) = self.failures.get(&address) {
-            if !bucket.peek(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, now) {
-                let retry_after = (60 / AUTH_FAILURES_PER_MINUTE).max(1);
-                return Err(Error::RateLimited {
-                    message: format!(
-                        "Rate limit exceeded. Too many failed authentication attempts from this address; retry in {retry_after} s."
-                    ),
-                    retry_after,
-                });
-            }
+        if let Some(bucket) = self.failures.get(&address)
+            && !bucket.peek(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, now)
+        {
+            let retry_after = (60 / AUTH_FAILURES_PER_MINUTE).max(1);
+            return Err(Error::RateLimited {
+                message: format!(
+                    "Rate limit exceeded. Too many failed authentication attempts from this address; retry in {retry_after} s."
+                ),
+                retry_after,
+            });
         }
         Ok(())
     }
@@ -216,13 +216,13 @@ impl Auth {
         if row.revoked_at.is_some() {
             return Err(invalid());
         }
-        if let Some(expires_at) = row.expires_at {
-            if expires_at <= self.clock.now_unix() {
-                return Err(Error::Unauthorized(format!(
-                    "API key expired on {}. Ask for a new key or an extension.",
-                    crate::clock::format_unix(expires_at)
-                )));
-            }
+        if let Some(expires_at) = row.expires_at
+            && expires_at <= self.clock.now_unix()
+        {
+            return Err(Error::Unauthorized(format!(
+                "API key expired on {}. Ask for a new key or an extension.",
+                crate::clock::format_unix(expires_at)
+            )));
         }
         let limits = self.limits_for(&row).ok_or_else(invalid)?;
         Ok((entry, limits))
@@ -251,6 +251,25 @@ impl Auth {
             entry.calls_this_month.store(0, Ordering::Relaxed);
             entry.overage_calls.store(0, Ordering::Relaxed);
         }
+    }
+
+    /// How many more calls this month the quota and spending cap allow
+    /// (None: no limit). Exports use it to stop where the next call would be
+    /// refused instead of overshooting.
+    pub fn calls_allowed(&self, entry: &KeyEntry, limits: &Limits) -> Option<i64> {
+        let quota = limits.monthly_quota?;
+        let usage = self.month_usage(entry);
+        let within_quota = (quota - usage.calls).max(0);
+        if !limits.overage {
+            return Some(within_quota);
+        }
+        let cap = limits.spending_cap_usd?;
+        let affordable = if limits.overage_price_usd > 0.0 {
+            (cap / limits.overage_price_usd + 1e-9).floor() as i64
+        } else {
+            i64::MAX / 2
+        };
+        Some(within_quota + (affordable - usage.overage_calls).max(0))
     }
 
     /// Refuses a call that the monthly quota or spending cap does not allow.

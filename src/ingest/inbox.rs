@@ -142,10 +142,10 @@ impl Watcher {
         let listed = tokio::task::spawn_blocking(move || prepare_and_list(&dir)).await;
         let files = match listed {
             Ok(Ok(files)) => {
-                if self.folder_error.take().is_some() {
-                    if let Some(health) = self.state.sources.inbox.lock().expect("inbox health lock").as_mut() {
-                        health.last_error = None;
-                    }
+                if self.folder_error.take().is_some()
+                    && let Some(health) = self.state.sources.inbox.lock().expect("inbox health lock").as_mut()
+                {
+                    health.last_error = None;
                 }
                 files
             }

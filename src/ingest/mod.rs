@@ -128,10 +128,12 @@ pub fn to_row(job: &Job) -> std::result::Result<JobRow, String> {
         job_type: job.job_type,
         status: job.status,
         contractor_tier: job.contractor_tier,
-        fixed_amount: job.budget.fixed_amount,
+        // Some feeds send hourly jobs with `fixed_amount: 0`; only a fixed
+        // job has a fixed budget to filter and sort on.
+        fixed_amount: fixed_amount(job),
         hourly_min: job.hourly_budget.as_ref().and_then(|hourly| hourly.min),
         hourly_max,
-        budget_sort: job.budget.fixed_amount.or(hourly_max).unwrap_or(0.0),
+        budget_sort: fixed_amount(job).or(hourly_max).unwrap_or(0.0),
         payment_verified: job.buyer.payment_verified,
         buyer_country: job.buyer.country.clone(),
         location_timezone: job.location.timezone.clone(),
@@ -149,6 +151,10 @@ pub fn to_row(job: &Job) -> std::result::Result<JobRow, String> {
         terms,
         doc: serde_json::to_string(job).map_err(|error| error.to_string())?,
     })
+}
+
+fn fixed_amount(job: &Job) -> Option<f64> {
+    if job.job_type == 1 { None } else { job.budget.fixed_amount }
 }
 
 fn parse_stored_time(text: &str) -> std::result::Result<i64, String> {
@@ -207,14 +213,15 @@ fn upsert_all(
                     report.spam += outcome.spam as u64;
                     report.duplicates += outcome.duplicate as u64;
                 }
-                Err(error) => {
-                    let (_, message) = error.status_and_message();
-                    let message = match error {
-                        Error::BadRequest(message) => message,
-                        _ => message,
-                    };
-                    report.rejected.push(Rejected { line, id: Some(row.id.clone()), error: message });
+                // `upsert` refuses a record (BadRequest) before writing any
+                // of it. Anything else may have written half a record, so it
+                // fails the whole task and its savepoint rolls the batch back.
+                // (A savepoint per record would be finer, but every savepoint
+                // makes FTS5 flush its buffer: see schema.sql.)
+                Err(Error::BadRequest(message)) => {
+                    report.rejected.push(Rejected { line, id: Some(row.id.clone()), error: message })
                 }
+                Err(other) => return Err(other),
             },
         }
     }

@@ -32,10 +32,10 @@ pub fn validate(value: &Value) -> Result<Job, String> {
             let hourly = Fields { map: hourly, path: "hourly_budget." };
             let min = hourly.non_negative_number("min")?;
             let max = hourly.non_negative_number("max")?;
-            if let (Some(min), Some(max)) = (min, max) {
-                if min > max {
-                    return Err("hourly_budget.min must not exceed hourly_budget.max".into());
-                }
+            if let (Some(min), Some(max)) = (min, max)
+                && min > max
+            {
+                return Err("hourly_budget.min must not exceed hourly_budget.max".into());
             }
             Some(HourlyBudget { min, max })
         }

@@ -229,12 +229,16 @@ pub fn list_jobs(conn: &Connection, request: &JobListRequest, min_seq: i64, now:
         _ => format!("{key_column} {direction}, {seq_column} DESC"),
     };
     let key_select = if key_column == seq_column { "0".to_string() } else { key_column.clone() };
-    let sql = format!(
-        "SELECT j.doc, {key_select}, {seq_column} FROM {from} WHERE {} ORDER BY {order} LIMIT {} OFFSET {}",
-        conditions.sql(),
-        request.limit + 1,
-        offset
-    );
+    let sql = if request.sort == Sort::Relevance {
+        relevance_sql(from, seq_column, &conditions, request.limit + 1, offset)
+    } else {
+        format!(
+            "SELECT j.doc, {key_select}, {seq_column} FROM {from} WHERE {} ORDER BY {order} LIMIT {} OFFSET {}",
+            conditions.sql(),
+            request.limit + 1,
+            offset
+        )
+    };
     let mut statement = conn.prepare_cached(&sql)?;
     let mut rows = statement.query(rusqlite::params_from_iter(&conditions.values))?;
     let mut page = JobPage { total, ceiling, ..JobPage::default() };
@@ -248,6 +252,25 @@ pub fn list_jobs(conn: &Connection, request: &JobListRequest, min_seq: i64, now:
         page.last_key = Some((key.unwrap_or(0.0), row.get(2)?));
     }
     Ok(page)
+}
+
+/// How many of the newest matches `sort=relevance` ranks. Scoring every
+/// match of a common word in a million jobs takes seconds; users of a jobs
+/// feed want the best of what is recent, so the ranking covers the newest
+/// `RELEVANCE_CANDIDATES` matches in the key's window (documented).
+pub const RELEVANCE_CANDIDATES: i64 = 20_000;
+
+/// Relevance in two steps: score the newest candidates carrying only
+/// (seq, score) through the sort, then fetch the documents of one page. A
+/// single query would drag every match's 2 KB document through the sorter.
+fn relevance_sql(from: &str, seq_column: &str, conditions: &Conditions, limit: i64, offset: i64) -> String {
+    format!(
+        "SELECT page.doc, 0, ranked.seq FROM \
+         (SELECT {seq_column} AS seq, bm25(jobs_fts, 10.0, 1.0, 5.0, 5.0) AS score FROM {from} WHERE {} \
+          ORDER BY {seq_column} DESC LIMIT {RELEVANCE_CANDIDATES}) AS ranked \
+         JOIN jobs page ON page.seq = ranked.seq ORDER BY ranked.score, ranked.seq DESC LIMIT {limit} OFFSET {offset}",
+        conditions.sql()
+    )
 }
 
 /// Streams every matching job (up to `max_rows`) in the request's order to

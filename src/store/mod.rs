@@ -5,7 +5,7 @@
 //! - `migrate`: applies `schema.sql` block by block (`PRAGMA user_version`).
 //! - `jobs`, `job_query`: job rows, ingest upserts and the `/jobs` SQL.
 //! - `keys`, `usage`, `request_log`: keys, plans, counters, request metadata.
-//! - `webhooks`: subscriptions, the outbox (events, messages) and attempts.
+//! - `webhooks`: subscriptions, the outbox of messages, delivery attempts.
 
 pub mod backup;
 pub mod job_query;
@@ -39,6 +39,13 @@ impl Store {
     /// Opens (creating if needed) and migrates the database at `path`, starts
     /// the writer thread, opens the reader pool and rebuilds in-memory state.
     pub fn open(path: &Path, commit_hooks: Vec<writer::CommitHook>) -> Result<Store> {
+        Store::open_with(path, commit_hooks, true)
+    }
+
+    /// `open`, choosing whether the writer rebuilds the duplicate index.
+    /// Only code that ingests needs it; CLI commands that manage keys or copy
+    /// the file skip the scan of recent jobs.
+    pub fn open_with(path: &Path, commit_hooks: Vec<writer::CommitHook>, ingests: bool) -> Result<Store> {
         let conn = open_read_write(path)?;
         migrate::apply(&conn)?;
         let context = WriterContext {
@@ -48,7 +55,10 @@ impl Store {
             pending_events: Default::default(),
             webhook_index: Default::default(),
         };
-        let (writer, _thread) = Writer::start(context, |context| {
+        let (writer, _thread) = Writer::start(context, move |context| {
+            if !ingests {
+                return;
+            }
             let now = chrono::Utc::now().timestamp();
             if let Err(error) = jobs::load_dedup_index(&context.conn, &mut context.dedup, now) {
                 tracing::error!(%error, "could not rebuild the duplicate index; duplicates of older jobs may be missed");
@@ -61,13 +71,13 @@ impl Store {
 
 /// Opens the read-write connection with the pragmas every writer needs.
 pub fn open_read_write(path: &Path) -> Result<Connection> {
-    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty()) {
-        if !parent.exists() {
-            return Err(Error::internal(format!(
-                "the database directory {} does not exist; create it or pass another --db",
-                parent.display()
-            )));
-        }
+    if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty())
+        && !parent.exists()
+    {
+        return Err(Error::internal(format!(
+            "the database directory {} does not exist; create it or pass another --db",
+            parent.display()
+        )));
     }
     let conn = Connection::open(path).map_err(|error| {
         Error::internal(format!("cannot open the database {}: {error} (is the directory writable?)", path.display()))

@@ -1,5 +1,5 @@
-//! Rows of the webhook tables: subscriptions, the outbox (events and their
-//! messages) and delivery attempts. What matches, when to retry and when to
+//! Rows of the webhook tables: subscriptions, the outbox of messages and
+//! delivery attempts. What matches, when to retry and when to
 //! give up are decided in `crate::webhooks`; this module only reads and
 //! writes rows. All times are Unix milliseconds.
 
@@ -457,29 +457,13 @@ pub fn insert_attempt(conn: &Connection, attempt: &AttemptRow) -> Result<()> {
     Ok(())
 }
 
-/// How a message ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Finish {
-    Delivered,
-    Failed,
-}
-
-/// Ends a message and counts it on its subscription.
-pub fn finish_message(
-    conn: &Connection,
-    seq: i64,
-    subscription_id: &str,
-    finish: Finish,
-    attempts: i64,
-    now: i64,
-) -> Result<()> {
-    let (status, counter) = match finish {
-        Finish::Delivered => ("delivered", "delivered_count"),
-        Finish::Failed => ("failed", "failed_count"),
-    };
-    conn.prepare_cached("UPDATE webhook_messages SET status = ?2, attempts = ?3, finished_at = ?4 WHERE seq = ?1")?
-        .execute(params![seq, status, attempts, now])?;
-    conn.prepare_cached(&format!("UPDATE webhook_subscriptions SET {counter} = {counter} + 1 WHERE id = ?1"))?
+/// Ends a message as failed and counts it on its subscription.
+pub fn fail_message(conn: &Connection, seq: i64, subscription_id: &str, attempts: i64, now: i64) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE webhook_messages SET status = 'failed', attempts = ?2, finished_at = ?3 WHERE seq = ?1",
+    )?
+    .execute(params![seq, attempts, now])?;
+    conn.prepare_cached("UPDATE webhook_subscriptions SET failed_count = failed_count + 1 WHERE id = ?1")?
         .execute([subscription_id])?;
     Ok(())
 }
@@ -501,10 +485,16 @@ pub fn defer_pending(conn: &Connection, subscription_id: &str, until: i64) -> Re
     Ok(())
 }
 
-pub fn note_success(conn: &Connection, subscription_id: &str, now: i64) -> Result<()> {
+/// Ends a message as delivered and marks its endpoint healthy, in one
+/// statement per table (this runs for every delivery).
+pub fn note_delivered(conn: &Connection, seq: i64, subscription_id: &str, attempts: i64, now: i64) -> Result<()> {
     conn.prepare_cached(
-        "UPDATE webhook_subscriptions SET last_success_at = ?2, failing_since = NULL, consecutive_failures = 0 \
-         WHERE id = ?1",
+        "UPDATE webhook_messages SET status = 'delivered', attempts = ?2, finished_at = ?3 WHERE seq = ?1",
+    )?
+    .execute(params![seq, attempts, now])?;
+    conn.prepare_cached(
+        "UPDATE webhook_subscriptions SET last_success_at = ?2, failing_since = NULL, consecutive_failures = 0, \
+         delivered_count = delivered_count + 1 WHERE id = ?1",
     )?
     .execute(params![subscription_id, now])?;
     Ok(())

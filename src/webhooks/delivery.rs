@@ -24,7 +24,7 @@
 use crate::clock::{Clock, format_unix};
 use crate::outbound;
 use crate::state::AppState;
-use crate::store::webhooks::{self as rows, AttemptRow, DueMessage, Finish};
+use crate::store::webhooks::{self as rows, AttemptRow, DueMessage};
 use crate::webhooks::guard::{self, GuardedResolver};
 use crate::webhooks::signing;
 use bytes::Bytes;
@@ -303,14 +303,13 @@ pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy
         let attempts = outcome.previous_attempts + 1;
         match outcome.verdict {
             Verdict::Delivered => {
-                rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Delivered, attempts, now)?;
-                rows::note_success(conn, subscription_id, now)?;
+                rows::note_delivered(conn, outcome.message_seq, subscription_id, attempts, now)?;
             }
             Verdict::Dropped => {
-                rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Failed, attempts, now)?;
+                rows::fail_message(conn, outcome.message_seq, subscription_id, attempts, now)?;
             }
             Verdict::Gone => {
-                rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Failed, attempts, now)?;
+                rows::fail_message(conn, outcome.message_seq, subscription_id, attempts, now)?;
                 rows::note_failure(conn, subscription_id, now)?;
                 rows::disable_subscription(
                     conn,
@@ -323,14 +322,14 @@ pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy
                 let failing_since = rows::note_failure(conn, subscription_id, now)?.unwrap_or(now);
                 let failing_for = Duration::from_millis((now - failing_since).max(0) as u64);
                 if let Some(limit) = policy.disable_after.filter(|limit| failing_for >= *limit) {
-                    rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Failed, attempts, now)?;
+                    rows::fail_message(conn, outcome.message_seq, subscription_id, attempts, now)?;
                     let days = limit.as_secs() / 86_400;
                     let reason = format!("Every delivery attempt failed for {days} days.");
                     rows::disable_subscription(conn, subscription_id, &reason, now)?;
                     continue;
                 }
                 let Some(delay) = policy.retry_schedule.get(outcome.previous_attempts as usize) else {
-                    rows::finish_message(conn, outcome.message_seq, subscription_id, Finish::Failed, attempts, now)?;
+                    rows::fail_message(conn, outcome.message_seq, subscription_id, attempts, now)?;
                     continue;
                 };
                 let delay = delay.mul_f64(outcome.jitter).max(not_before.unwrap_or_default());
@@ -345,7 +344,7 @@ pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy
     Ok(())
 }
 
-/// Deletes attempts, finished messages and events past the retention.
+/// Deletes attempts and finished messages past the retention.
 async fn prune(state: AppState) {
     let days = state.config.log_retention_days.max(1);
     let cutoff = state.clock.now_millis() - days * 86_400_000;
@@ -434,10 +433,10 @@ async fn attempt(client: &WebhookClient, message: &DueMessage, allow_private: bo
     let now_millis = clock.now_millis();
     let timestamp = now_millis.div_euclid(1000);
     let mut secrets = vec![message.secret.as_str()];
-    if let (Some(previous), Some(expires_at)) = (&message.previous_secret, message.previous_secret_expires_at) {
-        if expires_at > now_millis {
-            secrets.push(previous.as_str());
-        }
+    if let (Some(previous), Some(expires_at)) = (&message.previous_secret, message.previous_secret_expires_at)
+        && expires_at > now_millis
+    {
+        secrets.push(previous.as_str());
     }
     let signature = signing::signature_header(&secrets, &message.id, timestamp, &body);
     let request = Request::post(uri)

@@ -32,8 +32,9 @@ pub struct Store {
     pub readers: Readers,
 }
 
-/// How many read-only connections the pool keeps.
-pub const READER_POOL_SIZE: usize = 8;
+/// How many read-only connections the pool keeps: two per core is enough to
+/// keep both cores busy while one query waits on I/O; each costs its cache.
+pub const READER_POOL_SIZE: usize = 4;
 
 impl Store {
     /// Opens (creating if needed) and migrates the database at `path`, starts
@@ -89,7 +90,7 @@ pub fn open_read_write(path: &Path) -> Result<Connection> {
          PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -131072;
+         PRAGMA cache_size = -65536; -- 64 MiB: bulk ingest rereads index pages
          PRAGMA temp_store = MEMORY;",
     )?;
     Ok(conn)

@@ -94,6 +94,7 @@ fn open_reader(path: &Path) -> Result<Connection> {
         OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX | OpenFlags::SQLITE_OPEN_URI,
     )?;
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
-    connection.execute_batch("PRAGMA cache_size = -16000; PRAGMA temp_store = MEMORY;")?;
+    // 8 MiB each: hot pages are in the OS cache anyway, and RSS stays low.
+    connection.execute_batch("PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;")?;
     Ok(connection)
 }

@@ -14,11 +14,13 @@
 //! - `store/`: all SQL: the writer thread, the reader pool, migrations.
 //! - `ingest/`: validation, spam scoring, duplicate detection, and the
 //!   background sources (the `--inbox` folder, `--feed` polling).
+//! - `webhooks/`: subscription matching in the writer, the outbox worker,
+//!   Standard Webhooks signing, the SSRF guard. `outbound`: the HTTPS client.
 //! - `retention`: pruning. `tls`: HTTPS. `metrics`: Prometheus text.
 //! - `jobs_gen`, `taxonomy`, `countries`: the synthetic data generator and
 //!   the reference tables it and the validator share.
 //!
-//! `serve(listener, state, tls, shutdown)` takes an already-bound listener,
+//! `run(listener, state, tls, shutdown)` takes an already-bound listener,
 //! so tests bind port 0 and pass a future that resolves to stop.
 
 #![forbid(unsafe_code)]

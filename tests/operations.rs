@@ -337,3 +337,88 @@ fn kill_9_during_ingest_loses_nothing_acknowledged() {
     }
     assert!(acknowledged.len() >= 2_000, "the test ingested too little to mean anything: {}", acknowledged.len());
 }
+
+/// `kill -HUP` makes a running server load a new certificate without a
+/// restart; a broken file keeps the old one.
+#[test]
+fn sighup_reloads_the_tls_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let cert_path = dir.path().join("cert.pem");
+    let key_path = dir.path().join("key.pem");
+    let write = |names: Vec<String>| {
+        let certified = rcgen::generate_simple_self_signed(names).unwrap();
+        std::fs::write(&cert_path, certified.cert.pem()).unwrap();
+        std::fs::write(&key_path, certified.signing_key.serialize_pem()).unwrap();
+        certified.cert.der().clone()
+    };
+    let first = write(vec!["first.test".into()]);
+    let (mut child, address) = start_binary(
+        &dir.path().join("t.db"),
+        &["--tls-cert", cert_path.to_str().unwrap(), "--tls-key", key_path.to_str().unwrap()],
+    );
+    let served_certificate = |address: &str| -> Vec<u8> {
+        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+        runtime.block_on(async {
+            // Accept any certificate: the test only reads which one is served.
+            #[derive(Debug)]
+            struct AcceptAll;
+            impl rustls::client::danger::ServerCertVerifier for AcceptAll {
+                fn verify_server_cert(
+                    &self,
+                    _: &rustls::pki_types::CertificateDer<'_>,
+                    _: &[rustls::pki_types::CertificateDer<'_>],
+                    _: &rustls::pki_types::ServerName<'_>,
+                    _: &[u8],
+                    _: rustls::pki_types::UnixTime,
+                ) -> Result<rustls::client::danger::ServerCertVerified, rustls::Error> {
+                    Ok(rustls::client::danger::ServerCertVerified::assertion())
+                }
+                fn verify_tls12_signature(
+                    &self,
+                    _: &[u8],
+                    _: &rustls::pki_types::CertificateDer<'_>,
+                    _: &rustls::DigitallySignedStruct,
+                ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+                    Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+                }
+                fn verify_tls13_signature(
+                    &self,
+                    _: &[u8],
+                    _: &rustls::pki_types::CertificateDer<'_>,
+                    _: &rustls::DigitallySignedStruct,
+                ) -> Result<rustls::client::danger::HandshakeSignatureValid, rustls::Error> {
+                    Ok(rustls::client::danger::HandshakeSignatureValid::assertion())
+                }
+                fn supported_verify_schemes(&self) -> Vec<rustls::SignatureScheme> {
+                    rustls::crypto::ring::default_provider().signature_verification_algorithms.supported_schemes()
+                }
+            }
+            let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+            let config = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .unwrap()
+                .dangerous()
+                .with_custom_certificate_verifier(std::sync::Arc::new(AcceptAll))
+                .with_no_client_auth();
+            let connector = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config));
+            let tcp = tokio::net::TcpStream::connect(address).await.unwrap();
+            let name = rustls::pki_types::ServerName::try_from("first.test").unwrap();
+            let tls = connector.connect(name, tcp).await.unwrap();
+            tls.get_ref().1.peer_certificates().unwrap()[0].to_vec()
+        })
+    };
+    assert_eq!(served_certificate(&address), first.to_vec());
+    let second = write(vec!["second.test".into()]);
+    Command::new("kill").args(["-HUP", &child.id().to_string()]).status().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    while served_certificate(&address) != second.to_vec() {
+        assert!(Instant::now() < deadline, "the new certificate was not loaded after SIGHUP");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    std::fs::write(&cert_path, "broken").unwrap();
+    Command::new("kill").args(["-HUP", &child.id().to_string()]).status().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(served_certificate(&address), second.to_vec(), "a broken file keeps the old certificate");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}

@@ -81,12 +81,14 @@ pub async fn handle(state: AppState, request: Request<Incoming>, remote: SocketA
     let route_name = routed.as_ref().map(Route::name).unwrap_or("unmatched");
     let (mut response, key_id) = match routed {
         Ok(route) => {
-            // Streams (export, backup) run as long as the client reads;
-            // everything else, uploads included, has a deadline, so a slow
-            // client cannot hold a connection and a task forever.
+            // Streams (export, backup) run as long as the client reads, and
+            // a prune as long as its batches take (each batch commits on its
+            // own, so stopping midway is safe but pointless); everything
+            // else, uploads included, has a deadline, so a slow client
+            // cannot hold a connection and a task forever.
             let seconds = context.state.config.request_timeout.max(1);
             let deadline = match route {
-                Route::JobsExport | Route::AdminBackup => None,
+                Route::JobsExport | Route::AdminBackup | Route::AdminPrune => None,
                 Route::AdminJobsIngest => Some(std::time::Duration::from_secs(seconds * 10)),
                 _ => Some(std::time::Duration::from_secs(seconds)),
             };

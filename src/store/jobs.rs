@@ -207,6 +207,48 @@ fn fts_delete(conn: &Connection, seq: i64, old_doc: &str) -> Result<()> {
     Ok(())
 }
 
+/// The values of `COLUMNS`, in order, for one row (`fingerprints` as the
+/// signed integers SQLite stores).
+fn column_values<'a>(
+    row: &'a JobRow,
+    visible: &'a bool,
+    duplicate_of: &'a Option<&'a str>,
+    now: &'a i64,
+    fingerprints: &'a (i64, i64),
+) -> [&'a dyn rusqlite::ToSql; 29] {
+    [
+        &row.id,
+        &row.posted_on,
+        &row.last_visited_at,
+        &row.job_type,
+        &row.status,
+        &row.contractor_tier,
+        &row.fixed_amount,
+        &row.hourly_min,
+        &row.hourly_max,
+        &row.budget_sort,
+        &row.payment_verified,
+        &row.buyer_country,
+        &row.location_timezone,
+        &row.category_slug,
+        &row.category_group_slug,
+        &row.buyer_total_spent,
+        &row.buyer_total_assignments,
+        &row.buyer_total_jobs_with_hires,
+        &row.total_applicants,
+        &row.engagement,
+        &row.duration_label,
+        &row.spam_score,
+        &row.spam_reasons,
+        duplicate_of,
+        &fingerprints.0,
+        &fingerprints.1,
+        visible,
+        now,
+        &row.doc,
+    ]
+}
+
 fn insert_row(
     conn: &Connection,
     seq: i64,
@@ -220,39 +262,10 @@ fn insert_row(
          ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)"
     );
     let mut statement = conn.prepare_cached(&sql)?;
-    statement.execute(params![
-        seq,
-        now,
-        row.id,
-        row.posted_on,
-        row.last_visited_at,
-        row.job_type,
-        row.status,
-        row.contractor_tier,
-        row.fixed_amount,
-        row.hourly_min,
-        row.hourly_max,
-        row.budget_sort,
-        row.payment_verified,
-        row.buyer_country,
-        row.location_timezone,
-        row.category_slug,
-        row.category_group_slug,
-        row.buyer_total_spent,
-        row.buyer_total_assignments,
-        row.buyer_total_jobs_with_hires,
-        row.total_applicants,
-        row.engagement,
-        row.duration_label,
-        row.spam_score,
-        row.spam_reasons,
-        duplicate_of,
-        row.fingerprint.exact as i64,
-        row.fingerprint.simhash as i64,
-        visible,
-        now,
-        row.doc,
-    ])?;
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&seq, &now];
+    let fingerprints = (row.fingerprint.exact as i64, row.fingerprint.simhash as i64);
+    values.extend(column_values(row, &visible, &duplicate_of, &now, &fingerprints));
+    statement.execute(values.as_slice())?;
     fts_insert(conn, seq, &row.doc)?;
     Ok(())
 }
@@ -274,38 +287,10 @@ fn update_row(
         .collect();
     let sql = format!("UPDATE jobs SET {} WHERE seq = ?1", assignments.join(", "));
     let mut statement = conn.prepare_cached(&sql)?;
-    statement.execute(params![
-        seq,
-        row.id,
-        row.posted_on,
-        row.last_visited_at,
-        row.job_type,
-        row.status,
-        row.contractor_tier,
-        row.fixed_amount,
-        row.hourly_min,
-        row.hourly_max,
-        row.budget_sort,
-        row.payment_verified,
-        row.buyer_country,
-        row.location_timezone,
-        row.category_slug,
-        row.category_group_slug,
-        row.buyer_total_spent,
-        row.buyer_total_assignments,
-        row.buyer_total_jobs_with_hires,
-        row.total_applicants,
-        row.engagement,
-        row.duration_label,
-        row.spam_score,
-        row.spam_reasons,
-        duplicate_of,
-        row.fingerprint.exact as i64,
-        row.fingerprint.simhash as i64,
-        visible,
-        now,
-        row.doc,
-    ])?;
+    let mut values: Vec<&dyn rusqlite::ToSql> = vec![&seq];
+    let fingerprints = (row.fingerprint.exact as i64, row.fingerprint.simhash as i64);
+    values.extend(column_values(row, &visible, &duplicate_of, &now, &fingerprints));
+    statement.execute(values.as_slice())?;
     if old_doc != row.doc {
         fts_delete(conn, seq, &old_doc)?;
         fts_insert(conn, seq, &row.doc)?;

@@ -1,0 +1,58 @@
+#!/usr/bin/env python3
+"""p99 of GET /jobs while retention pruning deletes ~600,000 rows.
+
+    python3 bench/prune.py --db /tmp/benchwork/bench-1000000.db
+
+Destructive: prunes the given database (use a copy of bench.py's file; the
+data spans the 60 days before 2026-11-01). Starts `upjobs serve` with
+`--max-retention-days 45`, measures /jobs?limit=20 p99 with wrk for 10 s
+idle, then calls POST /admin/api/prune and measures in 5 s windows until it
+returns. Prints JSON with the idle p99, every window's p99, rows deleted and
+the prune's duration.
+"""
+import argparse, json, os, subprocess, sys, threading, time, urllib.request
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import bench  # noqa: E402  (reuses its helpers)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    key = bench.create_key(args.db, "enterprise", "prune-bench", ["--rate-limit-per-min", "1000000000", "--burst", "1000000000"])
+    server = bench.Server(args.db, 18190, {"UPJOBS_MAX_RETENTION_DAYS": "45", "UPJOBS_PRUNE_INTERVAL": "86400"})
+    url = server.url + "/jobs?limit=20"
+    idle = bench.wrk(url, [key], args.connections, 10)
+    outcome = {}
+
+    def prune():
+        started = time.monotonic()
+        request = urllib.request.Request(server.url + "/admin/api/prune", method="POST",
+                                         headers={"Authorization": "Bearer " + bench.ADMIN_TOKEN})
+        with urllib.request.urlopen(request, timeout=3600) as response:
+            outcome["report"] = json.loads(response.read())["data"][0]
+        outcome["seconds"] = round(time.monotonic() - started, 1)
+
+    worker = threading.Thread(target=prune)
+    worker.start()
+    windows = []
+    while worker.is_alive():
+        windows.append(bench.wrk(url, [key], args.connections, 5))
+    worker.join()
+    server.stop()
+    p99s = sorted(window["p99_ms"] for window in windows)
+    print(json.dumps({
+        "connections": args.connections,
+        "idle": idle,
+        "during_prune_p99_ms": [window["p99_ms"] for window in windows],
+        "during_prune_p99_median_ms": p99s[len(p99s) // 2] if p99s else None,
+        "during_prune_p99_max_ms": p99s[-1] if p99s else None,
+        "during_prune_requests_per_second": [window["requests_per_second"] for window in windows],
+        "prune": outcome,
+    }, indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq systemd >/dev/null
 fi
 if ! cargo deb --version >/dev/null 2>&1; then

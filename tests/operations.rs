@@ -4,35 +4,16 @@
 mod common;
 
 use bytes::Bytes;
-use common::{ADMIN_TOKEN, job, spawn_app, spawn_app_with};
+use common::{ADMIN_TOKEN, job, spawn_app, spawn_app_with, start_binary};
 use http_body_util::{BodyExt, Full};
 use hyper::{Method, StatusCode};
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 fn binary() -> &'static str {
     env!("CARGO_BIN_EXE_upjobs")
-}
-
-/// Starts `upjobs serve` on port 0 and returns the child and its address.
-fn start_binary(db: &std::path::Path, extra: &[&str]) -> (Child, String) {
-    let mut child = Command::new(binary())
-        .args(["serve", "--db", db.to_str().unwrap(), "--listen", "127.0.0.1:0"])
-        .args(extra)
-        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
-        .env("RUST_LOG", "warn")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let address = first.rsplit("://").next().unwrap().to_string();
-    // Keep draining stdout so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
-    (child, address)
 }
 
 /// One raw HTTP/1.1 exchange; returns the status line and the whole answer.
@@ -421,4 +402,55 @@ fn sighup_reloads_the_tls_certificate() {
     assert_eq!(served_certificate(&address), second.to_vec(), "a broken file keeps the old certificate");
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+/// One JSON log line per request with the key's id, never the key itself.
+#[test]
+fn request_logs_name_the_key_id_never_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let mut child = Command::new(binary())
+        .args(["serve", "--db", dir.path().join("t.db").to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .args(["--log-format", "json"])
+        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = lines.next().unwrap().unwrap().rsplit("://").next().unwrap().to_string();
+    std::thread::spawn(move || for _ in lines {});
+    let body = r#"{"name":"log","plan":"starter"}"#;
+    let created = raw_request(
+        &address,
+        format!(
+            "POST /admin/api/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+            body.len()
+        )
+        .as_bytes(),
+    );
+    let key = created.split("\"key\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let key_id = created.split("\"id\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    let answer = raw_request(
+        &address,
+        format!("GET /jobs?q=react HTTP/1.1\r\nHost: x\r\nX-API-KEY: {key}\r\nConnection: close\r\n\r\n").as_bytes(),
+    );
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    child.wait().unwrap();
+
+    let log = std::fs::read_to_string(&log_path).unwrap();
+    assert!(!log.contains(&key), "the key is in the log");
+    assert!(!log.contains(&key[8..]), "part of the key is in the log");
+    assert!(!log.contains(ADMIN_TOKEN), "the admin token is in the log");
+    let request_line = log
+        .lines()
+        .filter_map(|line| serde_json::from_str::<serde_json::Value>(line).ok())
+        .find(|line| line["fields"]["route"] == "/jobs")
+        .unwrap_or_else(|| panic!("no JSON request line for /jobs in:\n{log}"));
+    assert_eq!(request_line["fields"]["key_id"], key_id.as_str());
+    assert_eq!(request_line["fields"]["status"], 200);
+    assert!(request_line["fields"]["latency_us"].is_u64());
+    assert!(!log.contains("q=react"), "query values stay out of the log");
 }

@@ -817,24 +817,11 @@ async fn subscriptions_receive_exactly_what_jobs_returns() {
 
 mod binary {
     use super::*;
-    use std::io::BufRead;
-    use std::process::{Child, Command, Stdio};
+    use std::process::Child;
 
     /// Starts `upjobs serve` on port 0; returns the child and its base URL.
     pub fn start(db: &std::path::Path, extra: &[&str]) -> (Child, String) {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_upjobs"))
-            .args(["serve", "--db", db.to_str().unwrap(), "--listen", "127.0.0.1:0"])
-            .args(extra)
-            .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
-            .env("RUST_LOG", "warn")
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
-        let first = lines.next().unwrap().unwrap();
-        let address = first.rsplit("://").next().unwrap().to_string();
-        std::thread::spawn(move || for _ in lines {});
+        let (child, address) = common::start_binary(db, extra);
         (child, format!("http://{address}"))
     }
 

@@ -391,3 +391,25 @@ pub fn distinct_description(id: &str) -> String {
     }
     format!("We're looking for an experienced React developer. Notes: {}.", words.join(" "))
 }
+
+/// Starts the real `upjobs serve` on port 0 over `db` (admin token set,
+/// warnings only on stderr) and returns the child and its `host:port`,
+/// read from the "upjobs listening on" line.
+pub fn start_binary(db: &std::path::Path, extra: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_upjobs"))
+        .args(["serve", "--db", db.to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .args(extra)
+        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("RUST_LOG", "warn")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = std::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let address = first.rsplit("://").next().unwrap().to_string();
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, address)
+}

@@ -148,8 +148,8 @@ pub fn default_anchor() -> DateTime<Utc> {
     DateTime::from_timestamp(seconds - seconds.rem_euclid(3600), 0).unwrap_or_default()
 }
 
-/// A run of consecutive jobs as NDJSON: each job `serde_json`-serialised on
-/// one line, ending in a newline.
+/// A run of jobs as NDJSON: each job `serde_json`-serialised on one line,
+/// ending in a newline.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NdjsonChunk {
     /// How many jobs (lines) `bytes` holds.
@@ -157,22 +157,26 @@ pub struct NdjsonChunk {
     pub bytes: Vec<u8>,
 }
 
-/// Jobs `0..count` as NDJSON, in index order, in chunks of a few thousand
-/// jobs: the same bytes as serialising [`generate`]'s jobs one per line.
+/// Jobs `0..count` as NDJSON in posting order (oldest first; jobs posted in
+/// the same second by index), in chunks of a few thousand jobs: the jobs of
+/// [`generate`], serialised one per line, as a feed or a crawl would deliver
+/// them. (Storage is clustered by posting time, so this is also the order
+/// an import of the output writes fastest.)
 ///
-/// Generating and serialising a job costs about as much as writing 2 KB, so
-/// one core cannot keep up with a disk: each batch of chunks is made on all
-/// available cores (up to 8, scoped threads) while the caller waits, then
-/// handed out in order. Holds at most one batch (about 80 MB) at a time.
+/// The order is worked out first from each job's posting time alone (a few
+/// random draws a job, 8 bytes a job held). Generating and serialising a job
+/// costs about as much as writing 2 KB, so one core cannot keep up with a
+/// disk: each batch of chunks is made on all available cores (up to 8,
+/// scoped threads) while the caller waits, then handed out in order. Holds
+/// at most one batch (about 80 MB) at a time.
 pub fn ndjson_chunks(options: &GenOptions) -> impl Iterator<Item = NdjsonChunk> {
     let threads = std::thread::available_parallelism().map_or(1, |threads| threads.get()).min(MAX_THREADS);
-    NdjsonChunks {
-        generator: Generator::new(options),
-        next_index: 0,
-        end: options.count,
-        threads,
-        ready: VecDeque::new(),
-    }
+    let generator = Generator::new(options);
+    let mut timed: Vec<(i64, u64)> =
+        (0..options.count as u64).map(|index| (generator.posted_seconds(index), index)).collect();
+    timed.sort_unstable();
+    let order: Vec<u64> = timed.into_iter().map(|(_, index)| index).collect();
+    NdjsonChunks { generator, order, next: 0, threads, ready: VecDeque::new() }
 }
 
 /// Jobs per NDJSON chunk, and threads per batch: 8 chunks of 4,096 jobs of
@@ -182,10 +186,12 @@ const MAX_THREADS: usize = 8;
 
 struct NdjsonChunks {
     generator: Generator,
-    next_index: usize,
-    end: usize,
+    /// Every index, in output order.
+    order: Vec<u64>,
+    /// Position in `order` of the next job to generate.
+    next: usize,
     threads: usize,
-    /// Chunks of the last batch not yet handed out, in index order.
+    /// Chunks of the last batch not yet handed out, in order.
     ready: VecDeque<NdjsonChunk>,
 }
 
@@ -193,19 +199,14 @@ impl Iterator for NdjsonChunks {
     type Item = NdjsonChunk;
 
     fn next(&mut self) -> Option<NdjsonChunk> {
-        if self.ready.is_empty() && self.next_index < self.end {
-            let ranges: Vec<Range<usize>> = (0..self.threads)
-                .map(|thread| {
-                    let start = self.next_index.saturating_add(thread * CHUNK_JOBS).min(self.end);
-                    start..start.saturating_add(CHUNK_JOBS).min(self.end)
-                })
-                .filter(|range| !range.is_empty())
-                .collect();
-            self.next_index = ranges.last().map_or(self.end, |range| range.end);
+        if self.ready.is_empty() && self.next < self.order.len() {
+            let batch_end = self.next.saturating_add(self.threads * CHUNK_JOBS).min(self.order.len());
+            let batch = &self.order[self.next..batch_end];
+            self.next = batch_end;
             let generator = &self.generator;
             std::thread::scope(|scope| {
                 let workers: Vec<_> =
-                    ranges.into_iter().map(|range| scope.spawn(move || generator.ndjson(range))).collect();
+                    batch.chunks(CHUNK_JOBS).map(|indices| scope.spawn(move || generator.ndjson(indices))).collect();
                 for worker in workers {
                     match worker.join() {
                         Ok(chunk) => self.ready.push_back(chunk),
@@ -226,6 +227,15 @@ const SPAM_PER_THOUSAND: u64 = 10;
 /// How far back a repost may reach for its original, in indices.
 const REPOST_MAX_DISTANCE: u64 = 2_000;
 const SECONDS_PER_DAY: i64 = 86_400;
+
+/// The draws every fresh posting starts with.
+struct Opening {
+    category_index: usize,
+    hourly: bool,
+    contractor_tier: u64,
+    open: bool,
+    posted_seconds: i64,
+}
 
 /// Tables that depend only on the static vocabulary, built once per
 /// `generate` call so that each job is only table look-ups and formatting.
@@ -320,13 +330,13 @@ impl Generator {
         }
     }
 
-    fn ndjson(&self, indices: Range<usize>) -> NdjsonChunk {
+    fn ndjson(&self, indices: &[u64]) -> NdjsonChunk {
         let jobs = indices.len();
         let mut bytes = Vec::with_capacity(jobs * 2_400);
-        for index in indices {
+        for &index in indices {
             // Writing into a Vec cannot fail, and a Job has only string map
             // keys, so serialisation cannot either.
-            serde_json::to_writer(&mut bytes, &self.job(index as u64)).expect("a Job always serialises");
+            serde_json::to_writer(&mut bytes, &self.job(index)).expect("a Job always serialises");
             bytes.push(b'\n');
         }
         NdjsonChunk { jobs, bytes }
@@ -343,14 +353,9 @@ impl Generator {
     /// A new posting; returns it with its `posted_on` in Unix seconds.
     fn fresh_job(&self, index: u64, spam: bool) -> (Job, i64) {
         let mut rng = self.rng(index);
-        let category_index = self.category_weights.pick(&mut rng);
+        let Opening { category_index, hourly, contractor_tier, open, posted_seconds } = self.opening(&mut rng);
         let category = &CATEGORIES[category_index];
         let vocabulary = &CATEGORY_VOCABULARY[category_index];
-
-        let hourly = rng.random_bool(0.45);
-        let contractor_tier = pick_weighted_value(&mut rng, &[(1, 20), (2, 50), (3, 30)]);
-        let open = rng.random_bool(0.85);
-        let posted_seconds = self.now_seconds - random_up_to(&mut rng, self.window_seconds);
 
         let (hourly_budget, fixed_amount) = if hourly {
             let (minimum, maximum) = hourly_range(&mut rng, contractor_tier);
@@ -471,17 +476,46 @@ impl Generator {
         (job, posted_seconds)
     }
 
+    /// The first draws of a fresh posting, `posted_on` among them.
+    fn opening(&self, rng: &mut ChaCha8Rng) -> Opening {
+        let category_index = self.category_weights.pick(rng);
+        let hourly = rng.random_bool(0.45);
+        let contractor_tier = pick_weighted_value(rng, &[(1, 20), (2, 50), (3, 30)]);
+        let open = rng.random_bool(0.85);
+        let posted_seconds = self.now_seconds - random_up_to(rng, self.window_seconds);
+        Opening { category_index, hourly, contractor_tier, open, posted_seconds }
+    }
+
+    /// A repost's posting time, drawn first from its own stream, a while
+    /// after the original's.
+    fn repost_time(&self, rng: &mut ChaCha8Rng, original_posted_seconds: i64) -> i64 {
+        let latest = self.now_seconds.min(original_posted_seconds + 14 * SECONDS_PER_DAY);
+        if latest - original_posted_seconds > 3_600 {
+            between(rng, original_posted_seconds + 3_600, latest)
+        } else {
+            latest
+        }
+    }
+
+    /// Job `index`'s `posted_on` in Unix seconds, without building the job:
+    /// a handful of draws, so a million jobs can be put in posting order
+    /// before any is generated.
+    fn posted_seconds(&self, index: u64) -> i64 {
+        match self.kind(index) {
+            JobKind::Regular | JobKind::Spam => self.opening(&mut self.rng(index)).posted_seconds,
+            JobKind::Repost { original_index } => {
+                let original_posted_seconds = self.opening(&mut self.rng(original_index)).posted_seconds;
+                self.repost_time(&mut self.rng(index), original_posted_seconds)
+            }
+        }
+    }
+
     /// The same posting as `original_index`, posted again later under a new id.
     fn repost(&self, index: u64, original_index: u64) -> Job {
         let spam = matches!(self.kind(original_index), JobKind::Spam);
         let (mut job, original_posted_seconds) = self.fresh_job(original_index, spam);
         let mut rng = self.rng(index);
-        let latest = self.now_seconds.min(original_posted_seconds + 14 * SECONDS_PER_DAY);
-        let posted_seconds = if latest - original_posted_seconds > 3_600 {
-            between(&mut rng, original_posted_seconds + 3_600, latest)
-        } else {
-            latest
-        };
+        let posted_seconds = self.repost_time(&mut rng, original_posted_seconds);
         let public_number = self.public_number(index);
         job.id = job_id(public_number);
         job.url = job_url(public_number);

@@ -79,6 +79,10 @@ pub struct ServeConfig {
     /// Seconds a request may take before it is answered 503 (exports excepted).
     #[arg(long, env = "UPJOBS_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
+    /// Read answers kept for repeated identical requests, each for at most
+    /// one second and never across a write (0 turns the cache off).
+    #[arg(long, env = "UPJOBS_RESPONSE_CACHE_ENTRIES", default_value_t = 128)]
+    pub response_cache_entries: usize,
     /// Serve /metrics on this separate address without a token.
     #[arg(long, env = "UPJOBS_METRICS_LISTEN")]
     pub metrics_listen: Option<SocketAddr>,

@@ -88,7 +88,9 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
     load_auth_blocking(&store, &auth)?;
     let month = clock.now().format("%Y-%m").to_string();
     auth.load_month_counts(store.readers.read_blocking(|conn| usage_rows::monthly_counts(conn, &month))?);
+    let responses = Arc::new(api::cache::ResponseCache::new(config.response_cache_entries));
     let state = AppState {
+        responses,
         config: Arc::new(config),
         store,
         auth,
@@ -140,10 +142,9 @@ fn decode_hex32(text: &str) -> Option<KeyHash> {
 }
 
 fn load_auth_blocking(store: &Store, auth: &Auth) -> Result<()> {
-    let (version, rows, plans) = store.readers.read_blocking(|conn| {
-        let version: i64 = key_rows::setting(conn, "auth_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
-        Ok((version, key_rows::all_keys(conn)?, key_rows::plans(conn)?))
-    })?;
+    let (version, rows, plans) = store
+        .readers
+        .read_blocking(|conn| Ok((key_rows::auth_version(conn)?, key_rows::all_keys(conn)?, key_rows::plans(conn)?)))?;
     auth.load(rows, plans);
     auth.loaded_version.store(version, Ordering::SeqCst);
     Ok(())
@@ -155,10 +156,7 @@ pub async fn reload_auth(state: &AppState) -> Result<()> {
     let (version, rows, plans) = state
         .store
         .readers
-        .read(|conn| {
-            let version: i64 = key_rows::setting(conn, "auth_version")?.and_then(|v| v.parse().ok()).unwrap_or(0);
-            Ok((version, key_rows::all_keys(conn)?, key_rows::plans(conn)?))
-        })
+        .read(|conn| Ok((key_rows::auth_version(conn)?, key_rows::all_keys(conn)?, key_rows::plans(conn)?)))
         .await?;
     state.auth.load(rows, plans);
     state.auth.loaded_version.store(version, Ordering::SeqCst);
@@ -276,7 +274,9 @@ async fn pruner(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
         if sleep_or_stop(interval, &mut stop).await {
             return;
         }
-        match retention::prune(&state.store, &state.config, state.clock.now_unix()).await {
+        match retention::prune(&state.store, &state.config, state.clock.now_unix(), retention::Pace::BesideRequests)
+            .await
+        {
             Ok(report) => tracing::info!(?report, "retention prune"),
             Err(error) => tracing::error!(%error, "retention prune failed"),
         }

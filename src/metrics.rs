@@ -19,6 +19,7 @@ pub struct Metrics {
     pub jobs_rejected: AtomicU64,
     pub jobs_spam: AtomicU64,
     pub jobs_duplicates: AtomicU64,
+    pub response_cache_hits: AtomicU64,
     webhook_deliveries: DashMap<&'static str, AtomicU64>,
 }
 
@@ -31,8 +32,15 @@ struct Histogram {
 
 impl Metrics {
     pub fn observe_request(&self, route: &'static str, status: u16, seconds: f64) {
-        self.requests.entry((route, status)).or_default().fetch_add(1, Ordering::Relaxed);
-        let histogram = self.latency.entry(route).or_default();
+        // Shared (read) locks on the common path; an entry is created once.
+        match self.requests.get(&(route, status)) {
+            Some(counter) => counter.fetch_add(1, Ordering::Relaxed),
+            None => self.requests.entry((route, status)).or_default().fetch_add(1, Ordering::Relaxed),
+        };
+        let histogram = match self.latency.get(route) {
+            Some(histogram) => histogram,
+            None => self.latency.entry(route).or_default().downgrade(),
+        };
         if let Some(index) = BUCKETS.iter().position(|bound| seconds <= *bound) {
             histogram.buckets[index].fetch_add(1, Ordering::Relaxed);
         }
@@ -74,7 +82,7 @@ impl Metrics {
             let _ = writeln!(out, "upjobs_request_duration_seconds_sum{{route=\"{route}\"}} {sum}");
             let _ = writeln!(out, "upjobs_request_duration_seconds_count{{route=\"{route}\"}} {count}");
         }
-        let counters: [(&str, &str, &AtomicU64); 8] = [
+        let counters: [(&str, &str, &AtomicU64); 9] = [
             ("upjobs_rate_limited_total", "Requests refused by the per-minute limit.", &self.rate_limited),
             (
                 "upjobs_quota_refused_total",
@@ -87,6 +95,11 @@ impl Metrics {
             ("upjobs_ingest_rejected_total", "Records rejected by validation.", &self.jobs_rejected),
             ("upjobs_ingest_spam_total", "Jobs caught as spam.", &self.jobs_spam),
             ("upjobs_ingest_duplicates_total", "Jobs caught as duplicates.", &self.jobs_duplicates),
+            (
+                "upjobs_response_cache_hits_total",
+                "Read answers served from the one-second response cache.",
+                &self.response_cache_hits,
+            ),
         ];
         for (name, help, counter) in counters {
             let _ = writeln!(

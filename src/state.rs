@@ -29,6 +29,8 @@ pub struct AppState {
     pub request_log: Arc<Mutex<Vec<RequestLogRow>>>,
     /// Prometheus counters.
     pub metrics: Arc<Metrics>,
+    /// Rendered read answers, for at most a second (see `api::cache`).
+    pub responses: Arc<crate::api::cache::ResponseCache>,
     /// Wakes the webhook delivery worker when new messages are committed.
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// Health of the ingest sources (feeds, inbox), for the admin stats.

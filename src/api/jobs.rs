@@ -1,6 +1,6 @@
 //! `GET /jobs`, `GET /jobs/{id}`, `GET /categories`.
 
-use super::{Caller, Context, Handled, cacheable};
+use super::{Caller, Context, Handled, cached_read};
 use crate::error::{Error, Result};
 use crate::http::response::{Data, Envelope};
 use crate::query::Sort;
@@ -12,8 +12,13 @@ use hyper::body::Incoming;
 use serde_json::{Value, json};
 
 pub async fn list(context: &Context, caller: &Caller, request: &Request<Incoming>) -> Result<Handled> {
-    let list = parse_job_list(request.uri().query().unwrap_or(""))?;
     let min_seq = caller.min_seq(context.now);
+    let response = cached_read(context, request, "/jobs", min_seq, list_envelope(context, request, min_seq)).await?;
+    Ok(Handled::counted(response))
+}
+
+async fn list_envelope(context: &Context, request: &Request<Incoming>, min_seq: i64) -> Result<Envelope> {
+    let list = parse_job_list(request.uri().query().unwrap_or(""))?;
     let now = context.now;
     let query = list.clone();
     let page = context.state.store.readers.read(move |conn| job_query::list_jobs(conn, &query, min_seq, now)).await?;
@@ -48,7 +53,7 @@ pub async fn list(context: &Context, caller: &Caller, request: &Request<Incoming
     if let Some(total) = page.total {
         envelope = envelope.with_extra("total", Value::from(total));
     }
-    Ok(Handled::counted(cacheable(context, request, envelope)))
+    Ok(envelope)
 }
 
 /// Keeps only `fields` (in the job's own order) of a stored document.
@@ -63,19 +68,27 @@ pub async fn one(context: &Context, caller: &Caller, request: &Request<Incoming>
     split_query(request.uri().query().unwrap_or(""), &[])?;
     let min_seq = caller.min_seq(context.now);
     let id = id.to_string();
-    let doc = context
-        .state
-        .store
-        .readers
-        .read(move |conn| job_rows::visible_doc_by_id(conn, &id, min_seq))
-        .await?
-        .ok_or_else(|| Error::NotFound("Job not found".into()))?;
-    Ok(Handled::counted(cacheable(context, request, Envelope::ok(Data::Raw(vec![doc])))))
+    let read = async move {
+        let doc = context
+            .state
+            .store
+            .readers
+            .read(move |conn| job_rows::visible_doc_by_id(conn, &id, min_seq))
+            .await?
+            .ok_or_else(|| Error::NotFound("Job not found".into()))?;
+        Ok(Envelope::ok(Data::Raw(vec![doc])))
+    };
+    Ok(Handled::counted(cached_read(context, request, "/jobs/{id}", min_seq, read).await?))
 }
 
 pub async fn categories(context: &Context, caller: &Caller, request: &Request<Incoming>) -> Result<Handled> {
     split_query(request.uri().query().unwrap_or(""), &[])?;
     let min_seq = caller.min_seq(context.now);
+    let response = cached_read(context, request, "/categories", min_seq, category_envelope(context, min_seq)).await?;
+    Ok(Handled::counted(response))
+}
+
+async fn category_envelope(context: &Context, min_seq: i64) -> Result<Envelope> {
     let counts = context.state.store.readers.read(move |conn| job_rows::category_counts(conn, min_seq)).await?;
     let data = taxonomy::CATEGORIES
         .iter()
@@ -90,5 +103,5 @@ pub async fn categories(context: &Context, caller: &Caller, request: &Request<In
             })
         })
         .collect();
-    Ok(Handled::counted(cacheable(context, request, Envelope::ok(Data::Values(data)))))
+    Ok(Envelope::ok(Data::Values(data)))
 }

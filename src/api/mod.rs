@@ -7,6 +7,7 @@
 
 pub mod admin;
 pub mod assets;
+pub mod cache;
 pub mod export;
 pub mod jobs;
 pub mod openapi;
@@ -26,6 +27,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response, StatusCode};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
@@ -244,25 +246,32 @@ async fn keyed(context: &Context, route: Route, request: Request<Incoming>) -> (
 /// `X-Quota-*` on every keyed answer.
 fn add_limit_headers(context: &Context, response: &mut Response<Body>, entry: &KeyEntry, limits: &Limits, take: &Take) {
     let headers = response.headers_mut();
+    let reset_at = context.now + take.seconds_to_full as i64;
+    // Numbers convert straight to header values (no string in between):
+    // this runs on every keyed answer.
+    let numbers: [(&'static str, i64); 4] = [
+        ("x-ratelimit-limit", limits.rate_limit_per_min as i64),
+        ("x-ratelimit-remaining", take.remaining as i64),
+        ("x-ratelimit-reset", reset_at),
+        ("x-ratelimit-burst", limits.burst as i64),
+    ];
+    for (name, value) in numbers {
+        headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
+    }
     let mut set = |name: &'static str, value: String| {
         if let Ok(value) = HeaderValue::from_str(&value) {
             headers.insert(HeaderName::from_static(name), value);
         }
     };
-    let reset_at = context.now + take.seconds_to_full as i64;
-    set("x-ratelimit-limit", limits.rate_limit_per_min.to_string());
-    set("x-ratelimit-remaining", take.remaining.to_string());
-    set("x-ratelimit-reset", reset_at.to_string());
-    set("x-ratelimit-burst", limits.burst.to_string());
     set("ratelimit-policy", format!("\"per-minute\";q={};w=60", limits.rate_limit_per_min));
     set("ratelimit", format!("\"per-minute\";r={};t={}", take.remaining, take.seconds_to_full));
     if !take.allowed {
-        set("retry-after", take.retry_after.to_string());
+        headers.insert(hyper::header::RETRY_AFTER, HeaderValue::from(take.retry_after));
     }
     if let Some(quota) = limits.monthly_quota {
         let usage = context.state.auth.month_usage(entry);
-        set("x-quota-limit", quota.to_string());
-        set("x-quota-remaining", (quota - usage.calls).max(0).to_string());
+        headers.insert(HeaderName::from_static("x-quota-limit"), HeaderValue::from(quota));
+        headers.insert(HeaderName::from_static("x-quota-remaining"), HeaderValue::from((quota - usage.calls).max(0)));
     }
 }
 
@@ -315,8 +324,15 @@ pub async fn read_json(request: Request<Incoming>, limit: usize) -> Result<serde
     serde_json::from_slice(&body).map_err(|error| Error::bad_request(format!("Invalid JSON body: {error}")))
 }
 
+/// `req_` + 20 base62 characters from the thread's CSPRNG (seeded from the
+/// OS, no system call per request; an id needs to be unique, not secret).
 fn new_request_id() -> String {
-    format!("req_{}", keys::random_base62(20))
+    use rand::Rng;
+    let mut rng = rand::rng();
+    let mut id = String::with_capacity(24);
+    id.push_str("req_");
+    id.extend((0..20).map(|_| keys::BASE62[rng.random_range(0..keys::BASE62.len())] as char));
+    id
 }
 
 /// An ETag over an envelope's content (not its time).
@@ -338,24 +354,32 @@ pub fn not_modified(request: &Request<Incoming>, etag: &str) -> bool {
 
 /// Answers an envelope with an ETag, or 304 when the client has it.
 pub fn cacheable(context: &Context, request: &Request<Incoming>, envelope: Envelope) -> Response<Body> {
-    let mut body = Vec::with_capacity(4096);
-    envelope.write_without_time(&mut body);
-    let etag = etag_of(&body);
-    let mut response = if not_modified(request, &etag) {
-        let mut response = Response::new(crate::http::response::empty());
-        *response.status_mut() = StatusCode::NOT_MODIFIED;
-        response
-    } else {
-        Envelope::finish(&mut body, &context.now_text);
-        let mut response = Response::new(crate::http::response::full(body));
-        *response.status_mut() = envelope.status;
-        response.headers_mut().insert(hyper::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        response
-    };
-    let headers = response.headers_mut();
-    if let Ok(value) = HeaderValue::from_str(&etag) {
-        headers.insert(hyper::header::ETAG, value);
+    cache::Rendered::new(&envelope).respond(&context.now_text, request)
+}
+
+/// A read answer from the response cache, or made by `make` (and kept when
+/// it succeeds). `min_seq` is the caller's plan window: answers for
+/// different windows never share an entry.
+pub async fn cached_read<F>(
+    context: &Context,
+    request: &Request<Incoming>,
+    route: &'static str,
+    min_seq: i64,
+    make: F,
+) -> Result<Response<Body>>
+where
+    F: Future<Output = Result<Envelope>>,
+{
+    let state = &context.state;
+    let target = request.uri().path_and_query().map_or("", |target| target.as_str());
+    let key = cache::CacheKey { route, target, min_seq };
+    // Read before the query runs: a commit landing during it makes the
+    // entry stale rather than letting a stale answer look fresh.
+    let commits = state.store.writer.commits();
+    let lookup = state.responses.get_or_make(&key, context.now, commits, make).await?;
+    if lookup.hit {
+        state.metrics.response_cache_hits.fetch_add(1, Ordering::Relaxed);
     }
-    headers.insert(hyper::header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
-    response
+    let rendered = lookup.rendered;
+    Ok(rendered.respond(&context.now_text, request))
 }

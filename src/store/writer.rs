@@ -12,6 +12,8 @@ use crate::error::{Error, Result};
 use crate::ingest::dedup::DedupIndex;
 use rusqlite::Connection;
 use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc;
 
 /// How many queued tasks one transaction may take.
@@ -87,6 +89,7 @@ type Task = Box<dyn WriteTask>;
 #[derive(Clone)]
 pub struct Writer {
     sender: mpsc::Sender<Task>,
+    commits: Arc<AtomicU64>,
 }
 
 impl Writer {
@@ -99,14 +102,23 @@ impl Writer {
         initialize: impl FnOnce(&mut WriterContext) + Send + 'static,
     ) -> (Writer, std::thread::JoinHandle<()>) {
         let (sender, receiver) = mpsc::channel::<Task>();
+        let commits = Arc::new(AtomicU64::new(0));
+        let counter = commits.clone();
         let handle = std::thread::Builder::new()
             .name("upjobs-writer".into())
             .spawn(move || {
                 initialize(&mut context);
-                run(context, receiver)
+                run(context, receiver, &counter)
             })
             .expect("spawning the writer thread");
-        (Writer { sender }, handle)
+        (Writer { sender, commits }, handle)
+    }
+
+    /// How many transactions this process has committed. It moves before
+    /// any caller hears of the commit, so a cached read made at an older
+    /// count is known to be stale once a write has been acknowledged.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(Ordering::Acquire)
     }
 
     /// Runs `task` in the writer's next transaction and returns its result
@@ -158,7 +170,7 @@ fn run_in_savepoint<T>(context: &mut WriterContext, task: impl FnOnce(&mut Write
     outcome
 }
 
-fn run(mut context: WriterContext, receiver: mpsc::Receiver<Task>) {
+fn run(mut context: WriterContext, receiver: mpsc::Receiver<Task>, commits: &AtomicU64) {
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -179,6 +191,7 @@ fn run(mut context: WriterContext, receiver: mpsc::Receiver<Task>) {
         let events = std::mem::take(&mut context.pending_events);
         match &commit {
             Ok(()) => {
+                commits.fetch_add(1, Ordering::AcqRel);
                 for hook in &context.commit_hooks {
                     hook(&events);
                 }

@@ -1,0 +1,310 @@
+//! A one-second cache of rendered read answers (`/jobs`, `/jobs/{id}`,
+//! `/categories`).
+//!
+//! Clients of a jobs feed poll the same few queries ("newest 20", "newest
+//! React jobs") many times a second between them. An entry holds an answer
+//! without its `last_updated` field (the same bytes the ETag is computed
+//! over), stamped with the second it was made in and the writer's commit
+//! count read before the query ran. It is served only within that second
+//! and while the commit count is unchanged, so:
+//!
+//! - every write this process acknowledges (ingest, prune, a verdict) is
+//!   seen by the next request: the count moves before the writer answers;
+//! - a write by another process on the same file (`upjobs import` next to a
+//!   running server) shows within a second;
+//! - time-dependent answers (plan windows, `posted_within`) are never older
+//!   than the second they are stamped with, like `last_updated` itself.
+//!
+//! The key is the route, the path and query exactly as sent, and the lowest
+//! seq the caller's plan window admits, so keys of different plans never
+//! share an entry. Requests that miss at the same moment wait for the first
+//! one's answer instead of all running the query. Counting, rate limits,
+//! quota and the 304 decision happen per request as before: the cache only
+//! skips the database read and the rendering. `--response-cache-entries 0`
+//! turns it off.
+
+use crate::error::Result;
+use crate::http::response::{Body, Envelope, full};
+use bytes::Bytes;
+use dashmap::DashMap;
+use hyper::body::Incoming;
+use hyper::header::HeaderValue;
+use hyper::{Request, Response, StatusCode};
+use std::future::Future;
+use std::sync::Arc;
+use tokio::sync::OnceCell;
+
+/// Answers larger than this are not kept (a `limit=100` page of long
+/// documents); they are rare and would crowd out the common small pages.
+const MAX_ENTRY_BYTES: usize = 256 * 1024;
+
+/// An answer ready to send: everything but `last_updated`.
+pub struct Rendered {
+    pub status: StatusCode,
+    /// The envelope up to (not including) `,"last_updated":...}`.
+    pub body: Bytes,
+    pub etag: String,
+}
+
+impl Rendered {
+    pub fn new(envelope: &Envelope) -> Rendered {
+        let mut body = Vec::with_capacity(4096);
+        envelope.write_without_time(&mut body);
+        let etag = super::etag_of(&body);
+        Rendered { status: envelope.status, body: Bytes::from(body), etag }
+    }
+
+    /// The answer for this request: 304 when the client holds the same
+    /// ETag, else the body stamped with the request's time.
+    pub fn respond(&self, now_text: &str, request: &Request<Incoming>) -> Response<Body> {
+        let mut response = if super::not_modified(request, &self.etag) {
+            let mut response = Response::new(crate::http::response::empty());
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+            response
+        } else {
+            let mut body = Vec::with_capacity(self.body.len() + 48);
+            body.extend_from_slice(&self.body);
+            Envelope::finish(&mut body, now_text);
+            let mut response = Response::new(full(body));
+            *response.status_mut() = self.status;
+            response.headers_mut().insert(hyper::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            response
+        };
+        let headers = response.headers_mut();
+        if let Ok(value) = HeaderValue::from_str(&self.etag) {
+            headers.insert(hyper::header::ETAG, value);
+        }
+        headers.insert(hyper::header::CACHE_CONTROL, HeaderValue::from_static("private, no-cache"));
+        response
+    }
+}
+
+/// What an answer depends on besides the data: which answer, for whom.
+#[derive(Debug, Clone, Copy)]
+pub struct CacheKey<'a> {
+    pub route: &'static str,
+    /// Path and query string, exactly as the client sent them.
+    pub target: &'a str,
+    /// The lowest seq the caller's plan window admits.
+    pub min_seq: i64,
+}
+
+impl CacheKey<'_> {
+    fn hash(&self) -> u64 {
+        let mut hasher = xxhash_rust::xxh3::Xxh3::new();
+        hasher.update(self.route.as_bytes());
+        hasher.update(&[0]);
+        hasher.update(self.target.as_bytes());
+        hasher.update(&self.min_seq.to_le_bytes());
+        hasher.digest()
+    }
+}
+
+struct Entry {
+    route: &'static str,
+    target: Box<str>,
+    min_seq: i64,
+    second: i64,
+    commits: u64,
+    /// Filled once by the first request that missed; requests arriving
+    /// while it runs wait for it instead of running the same query.
+    answer: Arc<OnceCell<Arc<Rendered>>>,
+}
+
+impl Entry {
+    fn new(key: &CacheKey<'_>, second: i64, commits: u64) -> Entry {
+        Entry {
+            route: key.route,
+            target: key.target.into(),
+            min_seq: key.min_seq,
+            second,
+            commits,
+            answer: Arc::default(),
+        }
+    }
+
+    fn answers(&self, key: &CacheKey<'_>, second: i64, commits: u64) -> bool {
+        self.second == second
+            && self.commits == commits
+            && self.min_seq == key.min_seq
+            && self.route == key.route
+            && *self.target == *key.target
+    }
+}
+
+/// The cache; shared by every request (see the module docs).
+pub struct ResponseCache {
+    /// By a hash of the key; the entry holds the key itself to confirm.
+    entries: DashMap<u64, Entry>,
+    capacity: usize,
+}
+
+impl ResponseCache {
+    /// A cache of at most `capacity` answers (0: never caches).
+    pub fn new(capacity: usize) -> ResponseCache {
+        ResponseCache { entries: DashMap::new(), capacity }
+    }
+
+    /// The answer for `key` made in `second` at `commits`: the kept one, the
+    /// one another request is making right now (waited for), or a new one
+    /// made by `make` and kept when it succeeds. `hit` says which.
+    pub async fn get_or_make<F>(&self, key: &CacheKey<'_>, second: i64, commits: u64, make: F) -> Result<Lookup>
+    where
+        F: Future<Output = Result<Envelope>>,
+    {
+        let render = async { make.await.map(|envelope| Arc::new(Rendered::new(&envelope))) };
+        let Some(answer) = self.slot(key, second, commits) else {
+            return Ok(Lookup { rendered: render.await?, hit: false });
+        };
+        if let Some(rendered) = answer.get() {
+            return Ok(Lookup { rendered: rendered.clone(), hit: true });
+        }
+        let mut made = false;
+        let rendered = answer
+            .get_or_try_init(|| {
+                made = true;
+                render
+            })
+            .await?
+            .clone();
+        if made && rendered.body.len() > MAX_ENTRY_BYTES {
+            self.entries.remove_if(&key.hash(), |_, entry| Arc::ptr_eq(&entry.answer, &answer));
+        }
+        Ok(Lookup { rendered, hit: !made })
+    }
+
+    /// The cell that holds (or will hold) the answer for `key`, replacing a
+    /// stale entry; None when the cache is off or full of this second's
+    /// answers.
+    fn slot(&self, key: &CacheKey<'_>, second: i64, commits: u64) -> Option<Arc<OnceCell<Arc<Rendered>>>> {
+        if self.capacity == 0 {
+            return None;
+        }
+        let hash = key.hash();
+        if let Some(entry) = self.entries.get(&hash)
+            && entry.answers(key, second, commits)
+        {
+            return Some(entry.answer.clone());
+        }
+        if self.entries.len() >= self.capacity {
+            self.entries.retain(|_, entry| entry.second == second);
+            if self.entries.len() >= self.capacity {
+                return None;
+            }
+        }
+        let mut entry = self.entries.entry(hash).or_insert_with(|| Entry::new(key, second, commits));
+        if !entry.answers(key, second, commits) {
+            *entry = Entry::new(key, second, commits);
+        }
+        Some(entry.answer.clone())
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+/// An answer and whether it came from the cache.
+pub struct Lookup {
+    pub rendered: Arc<Rendered>,
+    pub hit: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::Error;
+    use crate::http::response::Data;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    fn key(target: &str) -> CacheKey<'_> {
+        CacheKey { route: "/jobs", target, min_seq: 7 }
+    }
+
+    /// Looks `key` up, counting in `made` how often the answer is made.
+    async fn lookup(cache: &ResponseCache, key: CacheKey<'_>, second: i64, commits: u64, made: &AtomicUsize) -> bool {
+        let make = async {
+            made.fetch_add(1, Ordering::SeqCst);
+            Ok(Envelope::ok(Data::Raw(vec![format!("\"{}\"", key.target)])))
+        };
+        let lookup = cache.get_or_make(&key, second, commits, make).await.expect("made");
+        assert!(lookup.rendered.body.ends_with(format!("\"{}\"],\"count\":1", key.target).as_bytes()));
+        lookup.hit
+    }
+
+    #[tokio::test]
+    async fn an_entry_answers_only_its_key_in_its_second_at_its_commit_count() {
+        let cache = ResponseCache::new(8);
+        let made = AtomicUsize::new(0);
+        assert!(!lookup(&cache, key("/jobs?q=a"), 100, 5, &made).await);
+        assert!(lookup(&cache, key("/jobs?q=a"), 100, 5, &made).await);
+        assert!(!lookup(&cache, key("/jobs?q=a"), 101, 5, &made).await, "a second later");
+        assert!(!lookup(&cache, key("/jobs?q=a"), 101, 6, &made).await, "after a commit");
+        assert!(!lookup(&cache, key("/jobs?q=b"), 101, 6, &made).await, "another query");
+        let other_window = CacheKey { min_seq: 8, ..key("/jobs?q=a") };
+        assert!(!lookup(&cache, other_window, 101, 6, &made).await, "another plan window");
+        let other_route = CacheKey { route: "/categories", ..key("/jobs?q=a") };
+        assert!(!lookup(&cache, other_route, 101, 6, &made).await, "another route");
+        assert_eq!(made.load(Ordering::SeqCst), 6);
+    }
+
+    #[tokio::test]
+    async fn concurrent_misses_make_the_answer_once() {
+        let cache = Arc::new(ResponseCache::new(8));
+        let made = Arc::new(AtomicUsize::new(0));
+        let gate = Arc::new(tokio::sync::Barrier::new(16));
+        let mut tasks = Vec::new();
+        for _ in 0..16 {
+            let (cache, made, gate) = (cache.clone(), made.clone(), gate.clone());
+            tasks.push(tokio::spawn(async move {
+                gate.wait().await;
+                let make = async {
+                    made.fetch_add(1, Ordering::SeqCst);
+                    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    Ok(Envelope::ok(Data::empty()))
+                };
+                cache.get_or_make(&key("/jobs?q=slow"), 1, 0, make).await.expect("made").hit
+            }));
+        }
+        let mut hits = 0;
+        for task in tasks {
+            hits += task.await.expect("task") as usize;
+        }
+        assert_eq!(made.load(Ordering::SeqCst), 1);
+        assert_eq!(hits, 15);
+    }
+
+    #[tokio::test]
+    async fn a_full_cache_drops_older_seconds_and_never_grows_past_capacity() {
+        let cache = ResponseCache::new(2);
+        let made = AtomicUsize::new(0);
+        lookup(&cache, key("/a"), 1, 0, &made).await;
+        lookup(&cache, key("/b"), 1, 0, &made).await;
+        lookup(&cache, key("/c"), 1, 0, &made).await;
+        assert_eq!(cache.len(), 2);
+        assert!(!lookup(&cache, key("/c"), 1, 0, &made).await, "not kept: this second's entries fill the cache");
+        lookup(&cache, key("/c"), 2, 0, &made).await;
+        assert_eq!(cache.len(), 1);
+        assert!(lookup(&cache, key("/c"), 2, 0, &made).await);
+    }
+
+    #[tokio::test]
+    async fn a_disabled_cache_keeps_nothing_and_errors_are_made_again() {
+        let disabled = ResponseCache::new(0);
+        let made = AtomicUsize::new(0);
+        lookup(&disabled, key("/a"), 1, 0, &made).await;
+        assert!(!lookup(&disabled, key("/a"), 1, 0, &made).await);
+        assert!(disabled.is_empty());
+        let cache = ResponseCache::new(4);
+        for _ in 0..2 {
+            let target = key("/a");
+            let failed = cache.get_or_make(&target, 1, 0, async { Err(Error::bad_request("Invalid limit parameter")) });
+            assert!(failed.await.is_err());
+        }
+        assert!(!lookup(&cache, key("/a"), 1, 0, &made).await, "an error leaves nothing behind");
+    }
+}

@@ -271,8 +271,25 @@ async fn create_key(context: &Context, request: Request<Incoming>) -> Result<Res
     check_plan(&state.auth, &row.plan)?;
     let now = context.now;
     let stored = row.clone();
-    state.store.writer.call(move |writer| key_rows::insert_key(&writer.conn, &stored, now)).await?;
-    crate::reload_auth(state).await?;
+    let version = state
+        .store
+        .writer
+        .call(move |writer| {
+            key_rows::insert_key(&writer.conn, &stored, now)?;
+            key_rows::auth_version(&writer.conn)
+        })
+        .await?;
+    // One new key: add it to the map instead of reading every key again
+    // (creating 10,000 keys would otherwise be quadratic). If another
+    // process changed keys since the last load, the version jumped by more
+    // than this insert's one step: read everything.
+    let loaded = state.auth.loaded_version.load(std::sync::atomic::Ordering::SeqCst);
+    if version == loaded + 1 {
+        state.auth.put(row.clone());
+        state.auth.loaded_version.store(version, std::sync::atomic::Ordering::SeqCst);
+    } else {
+        crate::reload_auth(state).await?;
+    }
     let mut data = key_json(&state.auth, &row);
     data["key"] = Value::from(key);
     Ok(envelope(context, Envelope::ok(Data::one(data)).with_status(StatusCode::CREATED)))
@@ -583,7 +600,13 @@ async fn requests(context: &Context, request: &Request<Incoming>) -> Result<Resp
 }
 
 async fn prune(context: &Context) -> Result<Response<Body>> {
-    let report = crate::retention::prune(&context.state.store, &context.state.config, context.now).await?;
+    let report = crate::retention::prune(
+        &context.state.store,
+        &context.state.config,
+        context.now,
+        crate::retention::Pace::BesideRequests,
+    )
+    .await?;
     Ok(envelope(context, Envelope::ok(Data::one(serde_json::to_value(report).map_err(Error::internal)?))))
 }
 

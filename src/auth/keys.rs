@@ -11,7 +11,7 @@ use subtle::ConstantTimeEq;
 
 pub const KEY_PREFIX: &str = "upj_";
 const KEY_RANDOM_CHARS: usize = 40;
-const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+pub const BASE62: &[u8] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 pub type KeyHash = [u8; 32];
 

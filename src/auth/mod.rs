@@ -74,7 +74,8 @@ pub struct Auth {
     by_id: DashMap<String, Arc<KeyEntry>>,
     plans: RwLock<HashMap<String, PlanRow>>,
     /// Usage not yet written, by (key id, day).
-    pending: Mutex<HashMap<(String, String), UsageDelta>>,
+    /// Usage not yet written, by UTC day number, then key id.
+    pending: Mutex<HashMap<i64, HashMap<String, UsageDelta>>>,
     failures: DashMap<IpAddr, TokenBucket>,
     /// The `settings.auth_version` the loaded state reflects.
     pub loaded_version: AtomicI64,
@@ -112,29 +113,35 @@ impl Auth {
     /// buckets and counters of keys that remain.
     pub fn load(&self, rows: Vec<KeyRow>, plans: Vec<PlanRow>) {
         *self.plans.write().expect("plans lock") = plans.into_iter().map(|plan| (plan.name.clone(), plan)).collect();
-        let now = self.clock.now();
         let mut seen = std::collections::HashSet::new();
         for row in rows {
             seen.insert(row.id.clone());
-            if let Some(entry) = self.by_id.get(&row.id) {
-                *entry.row.write().expect("key row lock") = Arc::new(row);
-                continue;
-            }
-            let capacity = self.limits_for(&row).map(|limits| limits.burst).unwrap_or(1);
-            let entry = Arc::new(KeyEntry {
-                id: row.id.clone(),
-                bucket: TokenBucket::new(capacity, now.timestamp_millis()),
-                month: AtomicI64::new(month_index(now)),
-                calls_this_month: AtomicI64::new(0),
-                overage_calls: AtomicI64::new(0),
-                last_used_at: AtomicI64::new(row.last_used_at.unwrap_or(0)),
-                row: RwLock::new(Arc::new(row.clone())),
-            });
-            self.by_hash.insert(row.key_hash, entry.clone());
-            self.by_id.insert(row.id.clone(), entry);
+            self.put(row);
         }
         self.by_id.retain(|id, _| seen.contains(id));
         self.by_hash.retain(|_, entry| seen.contains(&entry.id));
+    }
+
+    /// Adds one key, or replaces a known key's row (its bucket and
+    /// counters stay): what `load` does per row, without reading the rest.
+    pub fn put(&self, row: KeyRow) {
+        if let Some(entry) = self.by_id.get(&row.id) {
+            *entry.row.write().expect("key row lock") = Arc::new(row);
+            return;
+        }
+        let now = self.clock.now();
+        let capacity = self.limits_for(&row).map(|limits| limits.burst).unwrap_or(1);
+        let entry = Arc::new(KeyEntry {
+            id: row.id.clone(),
+            bucket: TokenBucket::new(capacity, now.timestamp_millis()),
+            month: AtomicI64::new(month_index(now)),
+            calls_this_month: AtomicI64::new(0),
+            overage_calls: AtomicI64::new(0),
+            last_used_at: AtomicI64::new(row.last_used_at.unwrap_or(0)),
+            row: RwLock::new(Arc::new(row.clone())),
+        });
+        self.by_hash.insert(row.key_hash, entry.clone());
+        self.by_id.insert(row.id.clone(), entry);
     }
 
     /// Sets this month's counters from the database (at start).
@@ -342,27 +349,35 @@ impl Auth {
     }
 
     fn add_pending(&self, key_id: &str, now: chrono::DateTime<Utc>, change: impl FnOnce(&mut UsageDelta)) {
-        let day = now.format("%Y-%m-%d").to_string();
+        // On every keyed request: no formatting and no allocation once the
+        // key has a slot for the day.
+        let day = now.timestamp().div_euclid(86_400);
         let mut pending = self.pending.lock().expect("pending usage lock");
-        let delta = pending.entry((key_id.to_string(), day.clone())).or_insert_with(|| UsageDelta {
-            key_id: key_id.to_string(),
-            day,
-            ..UsageDelta::default()
-        });
+        let keys = pending.entry(day).or_default();
+        let delta = match keys.get_mut(key_id) {
+            Some(delta) => delta,
+            None => keys.entry(key_id.to_string()).or_insert_with(|| UsageDelta {
+                key_id: key_id.to_string(),
+                day: now.format("%Y-%m-%d").to_string(),
+                ..UsageDelta::default()
+            }),
+        };
         change(delta);
     }
 
     /// Takes the usage not yet written (the flusher writes it).
     pub fn drain_pending(&self) -> Vec<UsageDelta> {
         let mut pending = self.pending.lock().expect("pending usage lock");
-        pending.drain().map(|(_, delta)| delta).collect()
+        pending.drain().flat_map(|(_, keys)| keys.into_values()).collect()
     }
 
     /// Puts back usage whose write failed, so it is not lost.
     pub fn restore_pending(&self, deltas: Vec<UsageDelta>) {
         let mut pending = self.pending.lock().expect("pending usage lock");
         for delta in deltas {
-            let slot = pending.entry((delta.key_id.clone(), delta.day.clone())).or_insert_with(|| UsageDelta {
+            let Ok(date) = chrono::NaiveDate::parse_from_str(&delta.day, "%Y-%m-%d") else { continue };
+            let day = date.and_hms_opt(0, 0, 0).map_or(0, |midnight| midnight.and_utc().timestamp().div_euclid(86_400));
+            let slot = pending.entry(day).or_default().entry(delta.key_id.clone()).or_insert_with(|| UsageDelta {
                 key_id: delta.key_id.clone(),
                 day: delta.day.clone(),
                 ..UsageDelta::default()

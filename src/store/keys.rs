@@ -123,6 +123,11 @@ pub fn key_by_id(conn: &Connection, id: &str) -> Result<Option<KeyRow>> {
         .optional()?)
 }
 
+/// The counter the key and plan triggers bump on every change.
+pub fn auth_version(conn: &Connection) -> Result<i64> {
+    Ok(setting(conn, "auth_version")?.and_then(|value| value.parse().ok()).unwrap_or(0))
+}
+
 pub fn insert_key(conn: &Connection, key: &KeyRow, now: i64) -> Result<()> {
     conn.execute(
         &format!("INSERT INTO api_keys ({KEY_COLUMNS}, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)"),

@@ -528,7 +528,12 @@ fn prune(db: &Path, max_retention_days: Option<i64>, log_retention_days: i64) ->
     config.max_retention_days = max_retention_days;
     config.log_retention_days = log_retention_days;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
-    let report = runtime.block_on(upjobs::retention::prune(&store, &config, Clock::system().now_unix()))?;
+    let report = runtime.block_on(upjobs::retention::prune(
+        &store,
+        &config,
+        Clock::system().now_unix(),
+        upjobs::retention::Pace::Alone,
+    ))?;
     println!(
         "pruned {} jobs and {} request-log rows (keeping {}) in {:.1} s",
         report.jobs_deleted,

@@ -11,7 +11,26 @@ use serde::Serialize;
 
 /// Rows one writer task deletes; small enough that a batch commits in a few
 /// milliseconds and queued requests get their turn in between.
-const BATCH_ROWS: i64 = 2_000;
+const BATCH_ROWS: i64 = 1_000;
+
+/// Whether a prune shares the database with requests being served.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pace {
+    /// After each batch, rest as long as the batch took, so the prune never
+    /// takes more than half of the writer thread (and of a core) from the
+    /// requests running beside it. Pruning is maintenance: slower is fine.
+    BesideRequests,
+    /// Nothing else is running (`upjobs prune`): go flat out.
+    Alone,
+}
+
+impl Pace {
+    async fn rest_after(self, batch_started: std::time::Instant) {
+        if self == Pace::BesideRequests {
+            tokio::time::sleep(batch_started.elapsed()).await;
+        }
+    }
+}
 
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct PruneReport {
@@ -44,13 +63,14 @@ pub fn retention_days(conn: &rusqlite::Connection, max_retention_days: Option<i6
     })
 }
 
-pub async fn prune(store: &Store, config: &ServeConfig, now: i64) -> Result<PruneReport> {
+pub async fn prune(store: &Store, config: &ServeConfig, now: i64, pace: Pace) -> Result<PruneReport> {
     let max = config.max_retention_days;
     let days = store.readers.read(move |conn| retention_days(conn, max, now)).await?;
     let mut report = PruneReport { retention_days: days, ..PruneReport::default() };
     if let Some(days) = days {
         let cutoff = seq_floor(now - days * 86_400);
         loop {
+            let started = std::time::Instant::now();
             let deleted = store
                 .writer
                 .call(move |writer| {
@@ -66,11 +86,12 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64) -> Result<Prun
             if deleted < BATCH_ROWS {
                 break;
             }
-            tokio::task::yield_now().await;
+            pace.rest_after(started).await;
         }
     }
     let log_cutoff_millis = (now - config.log_retention_days.max(1) * 86_400) * 1000;
     loop {
+        let started = std::time::Instant::now();
         let deleted = store
             .writer
             .call(move |writer| {
@@ -84,9 +105,11 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64) -> Result<Prun
         if deleted < BATCH_ROWS {
             break;
         }
+        pace.rest_after(started).await;
     }
     // Hand freed pages back to the file system a slice at a time.
     loop {
+        let started = std::time::Instant::now();
         let freed = store
             .writer
             .call(|writer| {
@@ -100,6 +123,7 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64) -> Result<Prun
         if freed <= 4000 {
             break;
         }
+        pace.rest_after(started).await;
     }
     Ok(report)
 }

@@ -260,15 +260,19 @@ pub fn list_jobs(conn: &Connection, request: &JobListRequest, min_seq: i64, now:
 /// `RELEVANCE_CANDIDATES` matches in the key's window (documented).
 pub const RELEVANCE_CANDIDATES: i64 = 20_000;
 
-/// Relevance in two steps: score the newest candidates carrying only
-/// (seq, score) through the sort, then fetch the documents of one page. A
-/// single query would drag every match's 2 KB document through the sorter.
+/// Relevance in three steps: score the newest candidates, carrying only
+/// (seq, score); keep one page of them by score; then fetch that page's
+/// documents. Joining the documents before the page is cut would drag
+/// every candidate's 2 KB document through the sorter (measured: 204 ms
+/// against 124 ms for two common words at 1M jobs).
 fn relevance_sql(from: &str, seq_column: &str, conditions: &Conditions, limit: i64, offset: i64) -> String {
     format!(
-        "SELECT page.doc, 0, ranked.seq FROM \
-         (SELECT {seq_column} AS seq, bm25(jobs_fts, 10.0, 1.0, 5.0, 5.0) AS score FROM {from} WHERE {} \
-          ORDER BY {seq_column} DESC LIMIT {RELEVANCE_CANDIDATES}) AS ranked \
-         JOIN jobs page ON page.seq = ranked.seq ORDER BY ranked.score, ranked.seq DESC LIMIT {limit} OFFSET {offset}",
+        "SELECT page.doc, 0, top.seq FROM \
+         (SELECT seq, score FROM \
+          (SELECT {seq_column} AS seq, bm25(jobs_fts, 10.0, 1.0, 5.0, 5.0) AS score FROM {from} WHERE {} \
+           ORDER BY {seq_column} DESC LIMIT {RELEVANCE_CANDIDATES}) \
+          ORDER BY score, seq DESC LIMIT {limit} OFFSET {offset}) AS top \
+         JOIN jobs page ON page.seq = top.seq ORDER BY top.score, top.seq DESC",
         conditions.sql()
     )
 }

@@ -15,6 +15,7 @@ import argparse
 import datetime
 import json
 import os
+import random
 import platform
 import re
 import shutil
@@ -76,6 +77,23 @@ def reset_peak(pid):
             handle.write("5")
     except OSError:
         pass
+
+
+def cpu_seconds(pid):
+    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_idle(pid, limit=180):
+    """Waits until the server's start-up work (the duplicate index rebuild on
+    the writer thread) is done: less than 5 % of a core used over a second."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        before = cpu_seconds(pid)
+        time.sleep(1)
+        if cpu_seconds(pid) - before < 0.05:
+            return
+    log("server still busy after start; measuring anyway")
 
 
 def http(method, url, body=None, headers=None):
@@ -158,7 +176,8 @@ def main():
     parser.add_argument("--connections", default=None, help="comma list, default 1,16,64,256 (quick: 64)")
     parser.add_argument("--workdir", default=None, help="keep data here (default: a temp dir)")
     parser.add_argument("--no-build", action="store_true")
-    parser.add_argument("--skip-sorted-import", action="store_true", help="skip the feed-order import")
+    parser.add_argument("--skip-shuffled-import", action="store_true", help="skip the random-order import")
+    parser.add_argument("--skip-10k-keys", action="store_true", help="skip /health with 10,000 keys")
     args = parser.parse_args()
     count = args.count or (100_000 if args.quick else 1_000_000)
     connections = [int(c) for c in (args.connections or ("64" if args.quick else "1,16,64,256")).split(",")]
@@ -191,25 +210,28 @@ def main():
     results["ingest"]["import_seconds"] = round(seconds, 1)
     results["ingest"]["database_bytes"] = os.path.getsize(db) + (os.path.getsize(db + "-wal") if os.path.exists(db + "-wal") else 0)
 
-    # The same jobs in feed order (oldest first), as a crawler or feed
-    # delivers them: appends at the end of the seq order instead of inserts
-    # scattered over the whole table.
-    if not args.skip_sorted_import:
-        sorted_file = os.path.join(workdir, f"jobs-{count}-sorted.ndjson")
-        if not os.path.exists(sorted_file):
+    # The same jobs in random order (a feed that is not time-ordered, or
+    # several sources merged): inserts scattered over the whole seq order
+    # instead of appends. `upjobs gen` itself prints posting order.
+    if not args.skip_shuffled_import:
+        shuffled_file = os.path.join(workdir, f"jobs-{count}-shuffled.ndjson")
+        if not os.path.exists(shuffled_file):
             with open(jobs_file) as handle:
                 lines = handle.readlines()
-            lines.sort(key=lambda line: re.search(r'"posted_on":"([^"]+)"', line).group(1))
-            with open(sorted_file, "w") as out:
+            random.Random(1).shuffle(lines)
+            with open(shuffled_file, "w") as out:
                 out.writelines(lines)
             del lines
-        sorted_db = os.path.join(workdir, f"bench-{count}-sorted.db")
+        shuffled_db = os.path.join(workdir, f"bench-{count}-shuffled.db")
         for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(sorted_db + suffix):
-                os.remove(sorted_db + suffix)
+            if os.path.exists(shuffled_db + suffix):
+                os.remove(shuffled_db + suffix)
         started = time.monotonic()
-        log(run([BIN, "import", "--db", sorted_db, sorted_file], capture_output=True, text=True).stdout.strip())
-        results["ingest"]["import_sorted_jobs_per_second"] = round(count / (time.monotonic() - started))
+        log(run([BIN, "import", "--db", shuffled_db, shuffled_file], capture_output=True, text=True).stdout.strip())
+        results["ingest"]["import_shuffled_jobs_per_second"] = round(count / (time.monotonic() - started))
+        for suffix in ("", "-wal", "-shm"):
+            if os.path.exists(shuffled_db + suffix):
+                os.remove(shuffled_db + suffix)
 
     enterprise = create_key(db, "enterprise", "bench", ["--rate-limit-per-min", "1000000000", "--burst", "1000000000"])
     starters = [create_key(db, "starter", f"starter-{index}") for index in range(100)]
@@ -234,6 +256,7 @@ def main():
         http("POST", url + "/admin/api/jobs", "".join(lines[start:start + 5000]).encode(),
              {"Authorization": "Bearer " + ADMIN_TOKEN, "Content-Type": "application/x-ndjson"})
     results["ingest"]["http_jobs_per_second"] = round(len(lines) / (time.monotonic() - started))
+    wait_idle(pid)
 
     _, deep = http("GET", url + "/jobs?limit=100&offset=10000", headers={"X-API-KEY": enterprise})
     deep_cursor = json.loads(deep)["next_cursor"]
@@ -261,11 +284,30 @@ def main():
                 f"p50 {measured['p50_ms']:.2f} p99 {measured['p99_ms']:.2f} ms rss {measured['server_peak_rss_mib']} MiB "
                 f"non-2xx {measured['non_2xx']}")
             results["scenarios"].append(measured)
+    # The query scenarios again with the response cache off: every request
+    # runs its SQL (wrk repeats one URL, so the pass above measures the
+    # one-second cache; this one measures the engine).
+    uncached = Server(db, 18182, {"UPJOBS_RESPONSE_CACHE_ENTRIES": "0"})
+    uncached_pid = uncached.process.pid
+    wait_idle(uncached_pid)
+    for name, target, keys in scenarios:
+        if not target.startswith(url + "/jobs"):
+            continue
+        for connection_count in connections:
+            reset_peak(uncached_pid)
+            measured = wrk(target.replace(url, uncached.url), keys, connection_count, args.duration)
+            measured.update({"scenario": name + " (uncached)", "connections": connection_count,
+                             "server_peak_rss_mib": round(rss_kib(uncached_pid, "VmHWM") / 1024, 1)})
+            log(f"{name + ' (uncached)':24} c={connection_count:<4} {measured['requests_per_second']:>10} req/s "
+                f"p50 {measured['p50_ms']:.2f} p99 {measured['p99_ms']:.2f} ms rss {measured['server_peak_rss_mib']} MiB")
+            results["scenarios"].append(measured)
+    results["uncached_server_peak_rss_mib"] = round(rss_kib(uncached_pid, "VmHWM") / 1024, 1)
+    uncached.stop()
     # /health again with 10,000 more keys in the in-memory map.
-    for index in range(10_000):
+    for index in range(0 if args.skip_10k_keys else 10_000):
         http("POST", url + "/admin/api/keys", json.dumps({"name": f"bulk-{index}", "plan": "starter"}).encode(),
              {"Authorization": "Bearer " + ADMIN_TOKEN, "Content-Type": "application/json"})
-    for connection_count in connections:
+    for connection_count in ([] if args.skip_10k_keys else connections):
         measured = wrk(url + "/health", [enterprise], connection_count, args.duration)
         measured.update({"scenario": "/health, 10,000 keys", "connections": connection_count,
                          "server_peak_rss_mib": round(rss_kib(pid, "VmHWM") / 1024, 1)})

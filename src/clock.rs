@@ -53,7 +53,8 @@ pub fn format_unix(seconds: i64) -> String {
 }
 
 pub fn format_rfc3339(instant: DateTime<Utc>) -> String {
-    instant.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    // Every request stamps `last_updated`; this avoids strftime's parser.
+    instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
 /// Parses an RFC 3339 time or a bare `YYYY-MM-DD` date (midnight UTC).

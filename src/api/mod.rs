@@ -352,13 +352,8 @@ pub fn not_modified(request: &Request<Incoming>, etag: &str) -> bool {
         .any(|candidate| candidate == etag || candidate == "*")
 }
 
-/// Answers an envelope with an ETag, or 304 when the client has it.
-pub fn cacheable(context: &Context, request: &Request<Incoming>, envelope: Envelope) -> Response<Body> {
-    cache::Rendered::new(&envelope).respond(&context.now_text, request)
-}
-
-/// A read answer from the response cache, or made by `make` (and kept when
-/// it succeeds). `min_seq` is the caller's plan window: answers for
+/// A read answer with an ETag (or a 304 when the client has it), from the
+/// response cache or made by `make` (and kept when it succeeds). `min_seq` is the caller's plan window: answers for
 /// different windows never share an entry.
 pub async fn cached_read<F>(
     context: &Context,

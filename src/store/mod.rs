@@ -90,7 +90,7 @@ pub fn open_read_write(path: &Path) -> Result<Connection> {
          PRAGMA journal_mode = WAL;
          PRAGMA synchronous = NORMAL;
          PRAGMA foreign_keys = ON;
-         PRAGMA cache_size = -65536; -- 64 MiB: bulk ingest rereads index pages
+         PRAGMA cache_size = -32768; -- 32 MiB (a server's RSS budget; `upjobs import` raises it)
          PRAGMA temp_store = MEMORY;",
     )?;
     Ok(conn)

@@ -20,6 +20,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--max-seconds", type=int, default=0,
+                        help="stop after measuring this long into the prune (kill -9 the server: every "
+                             "batch is its own commit); 0 waits for the prune to finish")
     args = parser.parse_args()
     key = bench.create_key(args.db, "enterprise", "prune-bench", ["--rate-limit-per-min", "1000000000", "--burst", "1000000000"])
     # The response cache is off: every request runs its query, so the
@@ -41,19 +44,34 @@ def main():
         started = time.monotonic()
         request = urllib.request.Request(server.url + "/admin/api/prune", method="POST",
                                          headers={"Authorization": "Bearer " + bench.ADMIN_TOKEN})
-        with urllib.request.urlopen(request, timeout=3600) as response:
-            outcome["report"] = json.loads(response.read())["data"][0]
+        try:
+            with urllib.request.urlopen(request, timeout=7200) as response:
+                outcome["report"] = json.loads(response.read())["data"][0]
+        except OSError as error:  # the server was stopped mid-prune (--max-seconds)
+            outcome["error"] = str(error)
         outcome["seconds"] = round(time.monotonic() - started, 1)
 
     worker = threading.Thread(target=prune)
     worker.start()
     windows = []
+    prune_started = time.monotonic()
+    stopped_early = False
     while worker.is_alive():
+        if args.max_seconds and time.monotonic() - prune_started > args.max_seconds:
+            stopped_early = True
+            break
         windows.append(bench.wrk(url, [key], args.connections, 5))
-    worker.join()
-    # The same measurement after the prune, on the smaller file.
-    idle_after = bench.wrk(url, [key], args.connections, 10)
-    server.stop()
+    if stopped_early:
+        idle_after = None
+        server.process.kill()
+        server.process.wait()
+        worker.join()
+        outcome["stopped_after_seconds"] = args.max_seconds
+    else:
+        worker.join()
+        # The same measurement after the prune, on the smaller file.
+        idle_after = bench.wrk(url, [key], args.connections, 10)
+        server.stop()
     p99s = sorted(window["p99_ms"] for window in windows)
     print(json.dumps({
         "connections": args.connections,

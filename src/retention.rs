@@ -9,16 +9,18 @@ use crate::store::jobs::seq_floor;
 use rusqlite::params;
 use serde::Serialize;
 
-/// Rows one writer task deletes; small enough that a batch commits in a few
-/// milliseconds and queued requests get their turn in between.
-const BATCH_ROWS: i64 = 1_000;
+/// Rows one writer task deletes: a batch of 250 jobs is ~12 ms of writer
+/// time (FTS5 re-tokenises each deleted job's text), short enough that
+/// requests queued behind it barely notice.
+const BATCH_ROWS: i64 = 250;
 
 /// Whether a prune shares the database with requests being served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Pace {
-    /// After each batch, rest as long as the batch took, so the prune never
-    /// takes more than half of the writer thread (and of a core) from the
-    /// requests running beside it. Pruning is maintenance: slower is fine.
+    /// After each batch, rest three times as long as the batch took, so
+    /// the prune takes at most a quarter of the writer thread (and of a
+    /// core) from the requests running beside it. Pruning is maintenance:
+    /// slower is fine.
     BesideRequests,
     /// Nothing else is running (`upjobs prune`): go flat out.
     Alone,
@@ -27,7 +29,7 @@ pub enum Pace {
 impl Pace {
     async fn rest_after(self, batch_started: std::time::Instant) {
         if self == Pace::BesideRequests {
-            tokio::time::sleep(batch_started.elapsed()).await;
+            tokio::time::sleep(batch_started.elapsed() * 3).await;
         }
     }
 }

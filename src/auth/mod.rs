@@ -73,7 +73,6 @@ pub struct Auth {
     by_hash: DashMap<KeyHash, Arc<KeyEntry>>,
     by_id: DashMap<String, Arc<KeyEntry>>,
     plans: RwLock<HashMap<String, PlanRow>>,
-    /// Usage not yet written, by (key id, day).
     /// Usage not yet written, by UTC day number, then key id.
     pending: Mutex<HashMap<i64, HashMap<String, UsageDelta>>>,
     failures: DashMap<IpAddr, TokenBucket>,

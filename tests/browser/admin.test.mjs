@@ -188,10 +188,17 @@ function job(n, extra = {}) {
   const posted = new Date(Date.now() - n * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
   const titles = ['Build a React dashboard for fleet telemetry', 'Migrate a Django shop to PostgreSQL 16', 'Design onboarding screens for a fintech app'];
   const skills = [['React', 'TypeScript', 'D3.js'], ['Python', 'Django', 'PostgreSQL'], ['Figma', 'UI Design', 'Prototyping']];
+  const briefs = [
+    'Our logistics startup needs live charts of truck positions, fuel use and delivery delays for dispatchers',
+    'A family-run online store wants its catalogue, orders and customer accounts moved off MySQL without downtime',
+    'We are launching a budgeting app for students and need friendly sign-up, bank linking and goal screens',
+  ];
   return {
     id: `e2e-${RUN}-${n}`,
     title: `${titles[n % 3]} (${MARKER})`,
-    description: `We are a small team looking for help with a well-scoped project (${MARKER}). Work ${n}: clear milestones, weekly calls, code review. Please describe a similar project you delivered.`,
+    // Three different jobs, not reposts of one text: the duplicate filter
+    // ignores digits, so "Work 0" / "Work 1" alone made them near-duplicates.
+    description: `${briefs[n % 3]} (${MARKER}). Clear milestones, weekly calls, code review. Please describe a similar project you delivered.`,
     job_type: n % 2 === 0 ? 2 : 1,
     status: 1,
     contractor_tier: 2,

@@ -406,26 +406,13 @@ async fn time_writer_side(settings: &Settings, jobs: &[upjobs::model::Job], filt
                             upjobs::store::keys::insert_key(&writer.conn, &key, now)?;
                         }
                         let stored = upjobs::webhooks::filters::validate(Some(filters))?.1;
-                        let row = upjobs::store::webhooks::SubscriptionRow {
-                            id: format!("wh_{index}"),
+                        let row = upjobs::store::webhooks::SubscriptionRow::new(
+                            format!("wh_{index}"),
                             key_id,
-                            url: "http://127.0.0.1:9/".into(),
-                            description: None,
-                            filters: Value::Object(stored).to_string(),
-                            secret: upjobs::webhooks::signing::new_secret(),
-                            previous_secret: None,
-                            previous_secret_expires_at: None,
-                            active: true,
-                            disabled_reason: None,
-                            disabled_at: None,
-                            created_at: now * 1000,
-                            last_success_at: None,
-                            last_failure_at: None,
-                            failing_since: None,
-                            consecutive_failures: 0,
-                            delivered_count: 0,
-                            failed_count: 0,
-                        };
+                            "http://127.0.0.1:9/".into(),
+                            Value::Object(stored).to_string(),
+                            now * 1000,
+                        );
                         upjobs::store::webhooks::insert_subscription(&writer.conn, &row)?;
                     }
                     Ok(())

@@ -161,24 +161,14 @@ async fn create(context: &Context, caller: &Caller, request: Request<Incoming>) 
     guard::check_target(&target, context.state.config.webhook_allow_private).await.map_err(Error::bad_request)?;
 
     let row = SubscriptionRow {
-        id: crate::auth::keys::new_id("wh_"),
-        key_id: caller.entry.id.clone(),
-        url,
         description,
-        filters: Value::Object(stored_filters).to_string(),
-        secret: signing::new_secret(),
-        previous_secret: None,
-        previous_secret_expires_at: None,
-        active: true,
-        disabled_reason: None,
-        disabled_at: None,
-        created_at: context.state.clock.now_millis(),
-        last_success_at: None,
-        last_failure_at: None,
-        failing_since: None,
-        consecutive_failures: 0,
-        delivered_count: 0,
-        failed_count: 0,
+        ..SubscriptionRow::new(
+            crate::auth::keys::new_id("wh_"),
+            caller.entry.id.clone(),
+            url,
+            Value::Object(stored_filters).to_string(),
+            context.state.clock.now_millis(),
+        )
     };
     let stored = row.clone();
     context

@@ -31,6 +31,33 @@ pub struct SubscriptionRow {
     pub failed_count: i64,
 }
 
+impl SubscriptionRow {
+    /// A new, active subscription with a fresh signing secret and no
+    /// delivery history. `created_at` is in milliseconds.
+    pub fn new(id: String, key_id: String, url: String, filters: String, created_at: i64) -> SubscriptionRow {
+        SubscriptionRow {
+            id,
+            key_id,
+            url,
+            description: None,
+            filters,
+            secret: crate::webhooks::signing::new_secret(),
+            previous_secret: None,
+            previous_secret_expires_at: None,
+            active: true,
+            disabled_reason: None,
+            disabled_at: None,
+            created_at,
+            last_success_at: None,
+            last_failure_at: None,
+            failing_since: None,
+            consecutive_failures: 0,
+            delivered_count: 0,
+            failed_count: 0,
+        }
+    }
+}
+
 const SUBSCRIPTION_COLUMNS: &str = "s.id, s.key_id, s.url, s.description, s.filters, s.secret, s.previous_secret, \
     s.previous_secret_expires_at, s.active, s.disabled_reason, s.disabled_at, s.created_at, s.last_success_at, \
     s.last_failure_at, s.failing_since, s.consecutive_failures, s.delivered_count, s.failed_count";

@@ -93,5 +93,18 @@ pub fn open_read_write(path: &Path) -> Result<Connection> {
          PRAGMA cache_size = -32768; -- 32 MiB (a server's RSS budget; `upjobs import` raises it)
          PRAGMA temp_store = MEMORY;",
     )?;
+    fix_query_plans(&conn)?;
     Ok(conn)
+}
+
+/// Turns on SQLite's query planner stability guarantee: a statement's plan
+/// no longer depends on the values bound to it. Without it, this build's
+/// SQLite (STAT4 on) marks parameters such as the `MATCH` text or a range
+/// bound as plan-relevant, and every execution of a cached statement with
+/// new bindings is parsed and planned again (~11 % of the server's CPU on
+/// `q` queries; BENCHMARKS.md). Our plans come from the schema's indexes,
+/// not from statistics, so nothing is given up.
+pub fn fix_query_plans(conn: &Connection) -> Result<()> {
+    conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
+    Ok(())
 }

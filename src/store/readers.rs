@@ -96,5 +96,6 @@ fn open_reader(path: &Path) -> Result<Connection> {
     connection.busy_timeout(std::time::Duration::from_secs(5))?;
     // 8 MiB each: hot pages are in the OS cache anyway, and RSS stays low.
     connection.execute_batch("PRAGMA cache_size = -8000; PRAGMA temp_store = MEMORY;")?;
+    super::fix_query_plans(&connection)?;
     Ok(connection)
 }

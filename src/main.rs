@@ -277,6 +277,10 @@ async fn reload_tls_on_hangup(tls: upjobs::tls::TlsAcceptor) {
 /// Records per writer transaction during import.
 const IMPORT_BATCH: usize = 5_000;
 
+/// Leaf pages per merge step at the end of an import (nothing else runs, so
+/// larger steps than the server's: fewer, bigger transactions).
+const IMPORT_MERGE_STEP_PAGES: i64 = 4096;
+
 fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
     let started = Instant::now();
     let store = open_store(db)?;
@@ -296,10 +300,21 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
     if total.rejected.len() > 20 {
         eprintln!("... and {} more rejected records", total.rejected.len() - 20);
     }
+    // A bulk load leaves the full-text index in many segments, and every
+    // query opens each one: merge them into one now (~5 % of a 1M import)
+    // rather than leave it to the server's hourly maintenance. Steps, not
+    // one 'optimize', so the WAL never holds a copy of the whole index.
+    let merging = Instant::now();
+    while store
+        .writer
+        .call_blocking(|writer| store::jobs::merge_search_index_step(&writer.conn, IMPORT_MERGE_STEP_PAGES))?
+    {}
+    let merge_seconds = merging.elapsed().as_secs_f64();
     let seconds = started.elapsed().as_secs_f64();
     let accepted = total.accepted();
     println!(
-        "imported {} jobs ({} new, {} updated, {} duplicates, {} spam, {} rejected) in {:.1} s ({:.0} jobs/s)",
+        "imported {} jobs ({} new, {} updated, {} duplicates, {} spam, {} rejected) in {:.1} s ({:.0} jobs/s; \
+         search index merged in {:.1} s)",
         accepted,
         total.inserted,
         total.updated,
@@ -307,7 +322,8 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
         total.spam,
         total.rejected.len(),
         seconds,
-        accepted as f64 / seconds.max(1e-9)
+        accepted as f64 / seconds.max(1e-9),
+        merge_seconds
     );
     if accepted == 0 && !total.rejected.is_empty() {
         bail!("no record was accepted");
@@ -547,10 +563,11 @@ fn prune(db: &Path, max_retention_days: Option<i64>, log_retention_days: i64) ->
         upjobs::retention::Pace::Alone,
     ))?;
     println!(
-        "pruned {} jobs and {} request-log rows (keeping {}) in {:.1} s",
+        "pruned {} jobs and {} request-log rows (keeping {}), merged the search index in {} steps, in {:.1} s",
         report.jobs_deleted,
         report.request_log_deleted,
         report.retention_days.map(|days| format!("{days} days")).unwrap_or_else(|| "all history".into()),
+        report.search_index_merge_steps,
         started.elapsed().as_secs_f64()
     );
     Ok(())

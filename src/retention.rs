@@ -1,11 +1,12 @@
 //! Retention pruning: jobs older than any active key can see, and old
 //! request-log rows, deleted in small batches through the writer so that
-//! requests keep flowing while it runs.
+//! requests keep flowing while it runs; then the full-text index's
+//! segments merged back into one, in steps of the same kind.
 
 use crate::config::ServeConfig;
 use crate::error::Result;
 use crate::store::Store;
-use crate::store::jobs::seq_floor;
+use crate::store::jobs::{SEARCH_MERGE_STEP_PAGES, merge_search_index_step, seq_floor};
 use rusqlite::params;
 use serde::Serialize;
 
@@ -40,7 +41,15 @@ pub struct PruneReport {
     pub retention_days: Option<i64>,
     pub jobs_deleted: i64,
     pub request_log_deleted: i64,
+    /// Merge steps the full-text index took to become one segment again
+    /// (0: it already was).
+    pub search_index_merge_steps: i64,
 }
+
+/// A bound on one pass's merge steps (each moves `SEARCH_MERGE_STEP_PAGES`
+/// leaf pages; this is far more than any index needs): under a steady
+/// stream of new jobs the merge could otherwise chase new segments forever.
+const MAX_MERGE_STEPS: i64 = 100_000;
 
 /// The longest window any active key can see, capped by
 /// `--max-retention-days`. None: keep everything. With no active key at
@@ -109,6 +118,7 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64, pace: Pace) ->
         }
         pace.rest_after(started).await;
     }
+    report.search_index_merge_steps = merge_search_index(store, pace).await?;
     // Hand freed pages back to the file system a slice at a time.
     loop {
         let started = std::time::Instant::now();
@@ -128,4 +138,21 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64, pace: Pace) ->
         pace.rest_after(started).await;
     }
     Ok(report)
+}
+
+/// Merges the full-text index into one segment, a step at a time (new jobs
+/// and deletes leave it in many; every query opens each one). Returns the
+/// steps that did work.
+pub async fn merge_search_index(store: &Store, pace: Pace) -> Result<i64> {
+    let mut steps = 0;
+    while steps < MAX_MERGE_STEPS {
+        let started = std::time::Instant::now();
+        let merged = store.writer.call(|writer| merge_search_index_step(&writer.conn, SEARCH_MERGE_STEP_PAGES)).await?;
+        if !merged {
+            break;
+        }
+        steps += 1;
+        pace.rest_after(started).await;
+    }
+    Ok(steps)
 }

@@ -98,6 +98,7 @@ fn import_then_check() {
     let output = run_ok(&["import", "--db", path_arg(&db), path_arg(&file)], None);
     let summary = stdout(&output);
     assert!(summary.starts_with("imported 200 jobs (200 new, 0 updated,"), "{summary}");
+    assert!(summary.contains("search index merged in"), "{summary}");
     assert_eq!(summary.lines().count(), 1, "one summary line: {summary}");
 
     let output = run_ok(&["check", "--db", path_arg(&db)], None);

@@ -59,6 +59,31 @@ async fn max_retention_days_caps_even_unlimited_keys() {
 }
 
 #[tokio::test]
+async fn prune_merges_the_search_index_into_one_segment() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    // Every ingest commits on its own and leaves a segment in the index.
+    for batch in 0..12 {
+        let jobs: Vec<_> = (0..5).map(|index| job(&format!("m-{batch}-{index}"), batch * 5 + index)).collect();
+        app.ingest(&jobs).await;
+    }
+    let before = ids(&app.get("/jobs?q=react%20developer&limit=100", &key).await);
+    assert_eq!(before.len(), 60, "{before:?}");
+
+    let report = app.admin(Method::POST, "/admin/api/prune", None).await.data()[0].clone();
+    assert!(report["search_index_merge_steps"].as_i64().unwrap() >= 1, "{report}");
+    let again = app.admin(Method::POST, "/admin/api/prune", None).await.data()[0].clone();
+    assert_eq!(again["search_index_merge_steps"], 0, "one segment already: {again}");
+    assert_eq!(ids(&app.get("/jobs?q=react%20developer&limit=100", &key).await), before);
+
+    let dir = app.stop().await;
+    let db = dir.path().join("test.db");
+    let check =
+        Command::new(env!("CARGO_BIN_EXE_upjobs")).args(["check", "--db", db.to_str().unwrap()]).output().unwrap();
+    assert!(check.status.success(), "{}", String::from_utf8_lossy(&check.stdout));
+}
+
+#[tokio::test]
 async fn backups_are_consistent_copies_while_serving() {
     let app = spawn_app().await;
     let key = app.create_key("enterprise").await;

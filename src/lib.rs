@@ -174,7 +174,7 @@ pub async fn flush_once(state: &AppState) {
     let written = state
         .store
         .writer
-        .call(move |writer| {
+        .call_bookkeeping(move |writer| {
             usage_rows::apply_deltas(&writer.conn, &deltas)?;
             usage_rows::insert_request_log(&writer.conn, &log_rows)
         })

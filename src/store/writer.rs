@@ -54,11 +54,14 @@ type Finisher = Box<dyn FnOnce(Option<&rusqlite::Error>) + Send>;
 trait WriteTask: Send {
     fn run(self: Box<Self>, context: &mut WriterContext) -> Finisher;
     fn abort(self: Box<Self>, error: Error);
+    /// Whether a read answer may depend on what the task writes.
+    fn changes_reads(&self) -> bool;
 }
 
 struct TypedTask<T, F> {
     task: F,
     reply: tokio::sync::oneshot::Sender<Result<T>>,
+    changes_reads: bool,
 }
 
 impl<T, F> WriteTask for TypedTask<T, F>
@@ -67,7 +70,7 @@ where
     F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
 {
     fn run(self: Box<Self>, context: &mut WriterContext) -> Finisher {
-        let TypedTask { task, reply } = *self;
+        let TypedTask { task, reply, .. } = *self;
         let outcome = run_in_savepoint(context, task);
         Box::new(move |commit_error: Option<&rusqlite::Error>| {
             let outcome = match commit_error {
@@ -80,6 +83,10 @@ where
 
     fn abort(self: Box<Self>, error: Error) {
         let _ = self.reply.send(Err(error));
+    }
+
+    fn changes_reads(&self) -> bool {
+        self.changes_reads
     }
 }
 
@@ -114,9 +121,10 @@ impl Writer {
         (Writer { sender, commits }, handle)
     }
 
-    /// How many transactions this process has committed. It moves before
-    /// any caller hears of the commit, so a cached read made at an older
-    /// count is known to be stale once a write has been acknowledged.
+    /// How many transactions this process has committed (bookkeeping-only
+    /// ones aside, see [`Writer::call_bookkeeping`]). It moves before any
+    /// caller hears of the commit, so a cached read made at an older count
+    /// is known to be stale once a write has been acknowledged.
     pub fn commits(&self) -> u64 {
         self.commits.load(Ordering::Acquire)
     }
@@ -129,7 +137,21 @@ impl Writer {
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
         let (reply, receiver) = tokio::sync::oneshot::channel();
-        self.submit(task, reply)?;
+        self.submit(task, reply, true)?;
+        receiver.await.map_err(|_| Error::Unavailable)?
+    }
+
+    /// `call` for a write no cached read answer depends on (usage counters,
+    /// request-log rows): a transaction of only such writes leaves
+    /// [`Writer::commits`] alone, so the once-a-second usage flush does not
+    /// empty the response cache.
+    pub async fn call_bookkeeping<T, F>(&self, task: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
+    {
+        let (reply, receiver) = tokio::sync::oneshot::channel();
+        self.submit(task, reply, false)?;
         receiver.await.map_err(|_| Error::Unavailable)?
     }
 
@@ -141,16 +163,16 @@ impl Writer {
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
         let (reply, receiver) = tokio::sync::oneshot::channel();
-        self.submit(task, reply)?;
+        self.submit(task, reply, true)?;
         receiver.blocking_recv().map_err(|_| Error::Unavailable)?
     }
 
-    fn submit<T, F>(&self, task: F, reply: tokio::sync::oneshot::Sender<Result<T>>) -> Result<()>
+    fn submit<T, F>(&self, task: F, reply: tokio::sync::oneshot::Sender<Result<T>>, changes_reads: bool) -> Result<()>
     where
         T: Send + 'static,
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
-        let boxed: Task = Box::new(TypedTask { task, reply });
+        let boxed: Task = Box::new(TypedTask { task, reply, changes_reads });
         self.sender.send(boxed).map_err(|_| Error::Unavailable)
     }
 }
@@ -186,12 +208,15 @@ fn run(mut context: WriterContext, receiver: mpsc::Receiver<Task>, commits: &Ato
             }
             continue;
         }
+        let changes_reads = batch.iter().any(|task| task.changes_reads());
         let finishers: Vec<Finisher> = batch.into_iter().map(|task| task.run(&mut context)).collect();
         let commit = context.conn.execute_batch("COMMIT");
         let events = std::mem::take(&mut context.pending_events);
         match &commit {
             Ok(()) => {
-                commits.fetch_add(1, Ordering::AcqRel);
+                if changes_reads {
+                    commits.fetch_add(1, Ordering::AcqRel);
+                }
                 for hook in &context.commit_hooks {
                     hook(&events);
                 }
@@ -204,5 +229,24 @@ fn run(mut context: WriterContext, receiver: mpsc::Receiver<Task>, commits: &Ato
         for finisher in finishers {
             finisher(commit.as_ref().err());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::store::Store;
+
+    #[tokio::test]
+    async fn only_writes_reads_can_see_move_the_commit_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_with(&dir.path().join("writer.db"), Vec::new(), false).unwrap();
+        let writer = &store.writer;
+        let start = writer.commits();
+        let log_row = "INSERT INTO settings (name, value) VALUES ('bookkeeping', '1') \
+                       ON CONFLICT (name) DO UPDATE SET value = excluded.value";
+        writer.call_bookkeeping(move |context| Ok(context.conn.execute(log_row, [])?)).await.unwrap();
+        assert_eq!(writer.commits(), start, "a bookkeeping-only commit leaves cached reads valid");
+        writer.call(move |context| Ok(context.conn.execute(log_row, [])?)).await.unwrap();
+        assert_eq!(writer.commits(), start + 1);
     }
 }

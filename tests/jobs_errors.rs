@@ -393,6 +393,7 @@ async fn ingest_keeps_good_records_and_reports_bad_ones() {
         ],
         "{report}"
     );
+    assert_eq!(report["rejected_count"], 7, "{report}");
     // Each error says what is wrong, naming the field.
     let errors: Vec<&str> = rejected.iter().map(|item| item["error"].as_str().unwrap()).collect();
     for (error, needle) in
@@ -421,7 +422,12 @@ async fn ingest_keeps_good_records_and_reports_bad_ones() {
     // A body that is not JSON at all is one 400.
     let response = ingest_raw(&app, "[{\"id\": ", "application/json").await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST);
-    assert!(error_message("ingest", &response).contains("JSON"));
+    assert!(error_message("ingest", &response).starts_with("Invalid JSON array"));
+    // ... and so is an array broken after good records: nothing of it is stored.
+    let broken = format!("[{}, {{\"id\": ", sample_job("array-before-break", 8));
+    let response = ingest_raw(&app, &broken, "application/json").await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST, "{}", response.text());
+    assert_eq!(app.get("/jobs/array-before-break", &key).await.status, StatusCode::NOT_FOUND);
 }
 
 #[tokio::test]

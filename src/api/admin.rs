@@ -7,7 +7,7 @@ use crate::clock::{format_unix, parse_time_or_date};
 use crate::error::{Error, Result};
 use crate::http::response::{Body, Data, Envelope};
 use crate::http::router::Route;
-use crate::ingest::{self, IngestOptions, Prepared};
+use crate::ingest;
 use crate::query::params::split_query;
 use crate::store::keys::{self as key_rows, KeyOverrides, KeyRow, PlanRow};
 use crate::store::{jobs as job_rows, usage as usage_rows};
@@ -374,18 +374,25 @@ fn plan_changes(mut plan: PlanRow, body: &Value) -> Result<PlanRow> {
     Ok(plan)
 }
 
+/// `POST /admin/api/jobs`. The body goes through the reader the inbox and
+/// feeds use: records are parsed, prepared and stored
+/// `STREAM_BATCH_RECORDS` at a time (each batch one commit), so a 64 MiB
+/// body never exists in memory as parsed JSON all at once. A JSON array
+/// that is not valid JSON is refused whole (400) before anything is stored.
 async fn ingest_jobs(context: &Context, request: Request<Incoming>) -> Result<Response<Body>> {
     let state = &context.state;
     let body = read_body(request, state.config.max_ingest_bytes).await?;
-    let prepared: Vec<Prepared> = tokio::task::spawn_blocking(move || -> Result<Vec<Prepared>> {
-        Ok(ingest::parse_records(&body)?.into_iter().map(|(line, record)| ingest::prepare(line, record)).collect())
-    })
-    .await
-    .map_err(Error::internal)??;
-    let options = IngestOptions { spam_threshold: state.config.spam_threshold };
-    let report = ingest::store_batch(&state.store, prepared, options, context.now).await?;
-    record_ingest_metrics(state, &report);
-    let data = serde_json::to_value(&report).map_err(Error::internal)?;
+    let outcome = ingest::sources::ingest_stream(state, std::io::Cursor::new(body)).await;
+    if let Some(error) = outcome.error {
+        return Err(if error.starts_with(ingest::sources::INVALID_ARRAY) {
+            Error::bad_request(error)
+        } else {
+            Error::internal(error)
+        });
+    }
+    let mut data = serde_json::to_value(&outcome.report).map_err(Error::internal)?;
+    // `rejected` lists the first MAX_LISTED_REJECTIONS; this counts them all.
+    data["rejected_count"] = Value::from(outcome.rejected_count);
     Ok(envelope(context, Envelope::ok(Data::one(data))))
 }
 

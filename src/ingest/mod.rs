@@ -2,8 +2,11 @@
 //! them, and upserting them through the writer in batches.
 //!
 //! Every source (`upjobs import`, `POST /admin/api/jobs`, the inbox folder,
-//! feeds) goes through `parse_records` → `prepare` → `store_batch`, so they
-//! all validate, deduplicate and score the same way.
+//! feeds) goes through `prepare` → `store_batch`, so they all validate,
+//! deduplicate and score the same way. The API, the inbox and feeds read
+//! their bodies with `sources::ingest_stream` (batches, bounded memory);
+//! `upjobs import` reads NDJSON line by line and a JSON array with
+//! `parse_records`.
 
 pub mod dedup;
 pub mod feed;

@@ -42,6 +42,10 @@ pub const MAX_RECORD_BYTES: usize = 16 * 1024 * 1024;
 /// a report as large as the file.
 pub const MAX_LISTED_REJECTIONS: usize = 1_000;
 
+/// How the error of a body that starts like a JSON array but is not valid
+/// JSON begins (nothing of such a body is stored).
+pub const INVALID_ARRAY: &str = "Invalid JSON array";
+
 /// The health of one `--feed URL`.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct FeedHealth {
@@ -301,7 +305,7 @@ fn read_line_bounded(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: usize
 fn read_array<R: BufRead + Seek>(mut reader: R, batcher: &mut Batcher) -> Result<(), String> {
     // First pass: syntax only (`IgnoredAny` keeps nothing), so a broken
     // array is refused before any of it is stored.
-    check_json_syntax(&mut reader).map_err(|error| format!("Invalid JSON array: {error}"))?;
+    check_json_syntax(&mut reader).map_err(|error| format!("{INVALID_ARRAY}: {error}"))?;
     reader.seek(SeekFrom::Start(0)).map_err(|error| format!("could not read: {error}"))?;
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
     match (&mut deserializer).deserialize_seq(BatchingVisitor { batcher: &mut *batcher }) {

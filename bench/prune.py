@@ -2,6 +2,8 @@
 """p99 of GET /jobs while retention pruning deletes ~600,000 rows.
 
     python3 bench/prune.py --db /tmp/benchwork/bench-1000000.db
+    python3 bench/prune.py --db COPY --max-retention-days 3650 --path '/jobs?q=react%20developer'
+                                       # nothing to delete: the index merge alone
 
 Destructive: prunes the given database (use a copy of bench.py's file; the
 data spans the 60 days before 2026-11-01). Starts `upjobs serve` with
@@ -10,7 +12,7 @@ idle (response cache off, after the start-up work), then calls POST /admin/api/p
 returns. Prints JSON with the idle p99, every window's p99, rows deleted and
 the prune's duration.
 """
-import argparse, json, os, subprocess, sys, threading, time, urllib.request
+import argparse, json, os, sqlite3, subprocess, sys, threading, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (reuses its helpers)
@@ -20,18 +22,23 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--db", required=True)
     parser.add_argument("--connections", type=int, default=16)
+    parser.add_argument("--max-retention-days", default="45",
+                        help="the server's cap; a large value (3650) prunes nothing, so the run measures "
+                             "the full-text index merge that ends every prune")
+    parser.add_argument("--path", default="/jobs?limit=20", help="the request measured")
     parser.add_argument("--max-seconds", type=int, default=0,
                         help="stop after measuring this long into the prune (kill -9 the server: every "
                              "batch is its own commit); 0 waits for the prune to finish")
     args = parser.parse_args()
+    jobs_before = count_jobs(args.db)
     key = bench.create_key(args.db, "enterprise", "prune-bench", ["--rate-limit-per-min", "1000000000", "--burst", "1000000000"])
     # The response cache is off: every request runs its query, so the
     # figure is the database's, not the cache's (a prune commits every few
     # milliseconds, which would also make cached answers miss unevenly).
-    server = bench.Server(args.db, 18190, {"UPJOBS_MAX_RETENTION_DAYS": "45", "UPJOBS_PRUNE_INTERVAL": "86400",
+    server = bench.Server(args.db, 18190, {"UPJOBS_MAX_RETENTION_DAYS": args.max_retention_days, "UPJOBS_PRUNE_INTERVAL": "86400",
                                            "UPJOBS_RESPONSE_CACHE_ENTRIES": "0"})
     bench.wait_idle(server.process.pid)
-    url = server.url + "/jobs?limit=20"
+    url = server.url + args.path
     # Let the copy of the file reach the disk and warm the cache first: a
     # fresh 7 GB copy's write-back stalls reads for tens of seconds and made
     # one idle measurement (p99 26 ms) slower than the prune itself.
@@ -67,6 +74,8 @@ def main():
         server.process.wait()
         worker.join()
         outcome["stopped_after_seconds"] = args.max_seconds
+        # Every batch is its own commit: what the file lost is what was pruned.
+        outcome["jobs_deleted_before_stop"] = jobs_before - count_jobs(args.db)
     else:
         worker.join()
         # The same measurement after the prune, on the smaller file.
@@ -75,6 +84,8 @@ def main():
     p99s = sorted(window["p99_ms"] for window in windows)
     print(json.dumps({
         "connections": args.connections,
+        "path": args.path,
+        "max_retention_days": args.max_retention_days,
         "idle": idle,
         "idle_after": idle_after,
         "during_prune_p99_ms": [window["p99_ms"] for window in windows],
@@ -83,6 +94,14 @@ def main():
         "during_prune_requests_per_second": [window["requests_per_second"] for window in windows],
         "prune": outcome,
     }, indent=2))
+
+
+def count_jobs(db):
+    connection = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return connection.execute("SELECT count(*) FROM jobs").fetchone()[0]
+    finally:
+        connection.close()
 
 
 if __name__ == "__main__":

@@ -136,9 +136,7 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
-        let (reply, receiver) = tokio::sync::oneshot::channel();
-        self.submit(task, reply, true)?;
-        receiver.await.map_err(|_| Error::Unavailable)?
+        self.call_marked(task, true).await
     }
 
     /// `call` for a write no cached read answer depends on (usage counters,
@@ -150,8 +148,16 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
+        self.call_marked(task, false).await
+    }
+
+    async fn call_marked<T, F>(&self, task: F, changes_reads: bool) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
+    {
         let (reply, receiver) = tokio::sync::oneshot::channel();
-        self.submit(task, reply, false)?;
+        self.submit(task, reply, changes_reads)?;
         receiver.await.map_err(|_| Error::Unavailable)?
     }
 

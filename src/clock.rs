@@ -57,6 +57,22 @@ pub fn format_rfc3339(instant: DateTime<Utc>) -> String {
     instant.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
+/// `format_rfc3339` of the second `unix`, shared: every request of a second
+/// stamps the same text, so each thread formats it once per second.
+pub fn rfc3339_second(unix: i64) -> Arc<str> {
+    thread_local! {
+        static LAST: std::cell::RefCell<(i64, Arc<str>)> = std::cell::RefCell::new((i64::MIN, Arc::from("")));
+    }
+    LAST.with(|last| {
+        let mut last = last.borrow_mut();
+        if last.0 != unix {
+            let text = format_rfc3339(DateTime::from_timestamp(unix, 0).unwrap_or_default());
+            *last = (unix, Arc::from(text));
+        }
+        last.1.clone()
+    })
+}
+
 /// Parses an RFC 3339 time or a bare `YYYY-MM-DD` date (midnight UTC).
 pub fn parse_time_or_date(input: &str) -> Option<DateTime<Utc>> {
     if let Ok(instant) = DateTime::parse_from_rfc3339(input) {
@@ -66,4 +82,18 @@ pub fn parse_time_or_date(input: &str) -> Option<DateTime<Utc>> {
         return date.and_hms_opt(0, 0, 0).map(|naive| naive.and_utc());
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shared_second_text_follows_the_second_asked_for() {
+        let first = rfc3339_second(1_795_376_047);
+        assert_eq!(&*first, "2026-11-22T19:34:07Z");
+        assert!(Arc::ptr_eq(&first, &rfc3339_second(1_795_376_047)), "formatted once per second per thread");
+        assert_eq!(&*rfc3339_second(1_795_376_048), "2026-11-22T19:34:08Z");
+        assert_eq!(&*rfc3339_second(1_795_376_047), "2026-11-22T19:34:07Z", "going back formats again");
+    }
 }

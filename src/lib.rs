@@ -89,7 +89,7 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
     let month = clock.now().format("%Y-%m").to_string();
     auth.load_month_counts(store.readers.read_blocking(|conn| usage_rows::monthly_counts(conn, &month))?);
     let responses = Arc::new(api::cache::ResponseCache::new(config.response_cache_entries));
-    let state = AppState {
+    let state = AppState::new(state::Shared {
         responses,
         config: Arc::new(config),
         store,
@@ -101,7 +101,7 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
         metrics: Default::default(),
         webhook_wakeup,
         sources: Default::default(),
-    };
+    });
     Ok((state, startup))
 }
 

@@ -16,7 +16,7 @@ pub mod webhooks;
 
 use crate::auth::limiter::Take;
 use crate::auth::{KeyEntry, Limits, keys};
-use crate::clock::format_rfc3339;
+use crate::clock::rfc3339_second;
 use crate::error::{Error, Result};
 use crate::http::response::{Body, Data, Envelope};
 use crate::http::router::{self, NoRoute, Route};
@@ -27,10 +27,14 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response, StatusCode};
+use std::borrow::Cow;
 use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
+use std::task::{Context as TaskContext, Poll};
+use std::time::Duration;
 use std::time::Instant;
 
 /// What a request carries into its handler.
@@ -39,8 +43,10 @@ pub struct Context {
     pub request_id: String,
     pub remote: SocketAddr,
     /// `last_updated` of the answer, fixed at the start of the request.
-    pub now_text: String,
+    pub now_text: Arc<str>,
     pub now: i64,
+    /// The same instant in milliseconds (the request log's time).
+    pub now_millis: i64,
 }
 
 /// The caller of a keyed route.
@@ -72,46 +78,143 @@ impl Handled {
     }
 }
 
+/// A request's answer: ready at once (`/health`, `/usage`, refusals,
+/// anything answered from memory) or still being made (database reads,
+/// uploads, streams). Answering at once keeps the future hyper holds for a
+/// request a few bytes and skips the deadline timer on the commonest paths.
+pub enum Answer {
+    Ready(Option<Response<Body>>),
+    Later(Pin<Box<dyn Future<Output = Response<Body>> + Send>>),
+}
+
+impl Future for Answer {
+    type Output = Response<Body>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Response<Body>> {
+        match self.get_mut() {
+            // Taken once; a second poll (a caller bug) gets an empty answer.
+            Answer::Ready(response) => Poll::Ready(response.take().unwrap_or_default()),
+            Answer::Later(future) => future.as_mut().poll(cx),
+        }
+    }
+}
+
 /// Handles one request from start to finish; never fails.
-pub async fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -> Response<Body> {
+pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -> Answer {
     let started = Instant::now();
     let now = state.clock.now();
-    let context =
-        Context { request_id: new_request_id(), remote, now_text: format_rfc3339(now), now: now.timestamp(), state };
-    let method = request.method().to_string();
+    let context = Context {
+        request_id: new_request_id(),
+        remote,
+        now_text: rfc3339_second(now.timestamp()),
+        now: now.timestamp(),
+        now_millis: now.timestamp_millis(),
+        state,
+    };
+    let method = method_name(request.method());
     let routed = router::route(request.method(), request.uri().path());
     let route_name = routed.as_ref().map(Route::name).unwrap_or("unmatched");
-    let (mut response, key_id) = match routed {
-        Ok(route) => {
-            // Streams (export, backup) run as long as the client reads, and
-            // a prune as long as its batches take (each batch commits on its
-            // own, so stopping midway is safe but pointless); everything
-            // else, uploads included, has a deadline, so a slow client
-            // cannot hold a connection and a task forever.
-            let seconds = context.state.config.request_timeout.max(1);
-            let deadline = match route {
-                Route::JobsExport | Route::AdminBackup | Route::AdminPrune => None,
-                Route::AdminJobsIngest => Some(std::time::Duration::from_secs(seconds * 10)),
-                _ => Some(std::time::Duration::from_secs(seconds)),
-            };
-            match deadline {
-                None => dispatch(&context, route, request).await,
-                Some(deadline) => match tokio::time::timeout(deadline, dispatch(&context, route, request)).await {
-                    Ok(answer) => answer,
-                    Err(_) => (error_response(&context, &Error::Timeout), None),
-                },
-            }
-        }
+    let route = match routed {
+        Ok(route) => route,
         Err(NoRoute::NotFound) => {
             let path = request.uri().path().chars().take(200).collect::<String>();
-            (error_response(&context, &Error::NotFound(format!("Not found: no route for {method} {path}"))), None)
+            let error = Error::NotFound(format!("Not found: no route for {method} {path}"));
+            let response = error_response(&context, &error);
+            return Answer::Ready(Some(finish(context, started, method, route_name, response, None)));
         }
         Err(NoRoute::MethodNotAllowed(allowed)) => {
             let mut response = error_response(&context, &Error::MethodNotAllowed);
             response.headers_mut().insert(hyper::header::ALLOW, HeaderValue::from_static(allowed));
-            (response, None)
+            return Answer::Ready(Some(finish(context, started, method, route_name, response, None)));
         }
     };
+    let deadline = deadline_for(&context, &route);
+    if route.is_keyed() {
+        let admitted = match admit(&context, &route, &request) {
+            Admission::Admitted(admitted) => admitted,
+            Admission::Refused(response, key_id) => {
+                return Answer::Ready(Some(finish(context, started, method, route_name, response, key_id)));
+            }
+        };
+        let from_memory = match route {
+            Route::Health => Some(Ok(Handled {
+                response: envelope(&context, Envelope::ok(Data::empty()).with_message("API is healthy")),
+                calls: 0,
+            })),
+            Route::Usage => {
+                Some(public::usage(&context, &admitted.caller).map(|response| Handled { response, calls: 0 }))
+            }
+            _ => None,
+        };
+        if let Some(handled) = from_memory {
+            let (response, key_id) = conclude(&context, admitted, handled);
+            return Answer::Ready(Some(finish(context, started, method, route_name, response, key_id)));
+        }
+        return Answer::Later(Box::pin(async move {
+            let handled = within(deadline, keyed(&context, &admitted.caller, route, request)).await;
+            let (response, key_id) = match handled {
+                Some(handled) => conclude(&context, admitted, handled),
+                None => (error_response(&context, &Error::Timeout), None),
+            };
+            finish(context, started, method, route_name, response, key_id)
+        }));
+    }
+    if route.is_admin() {
+        if !admin_authorized(&context, &request) {
+            let response = error_response(&context, &Error::AdminUnauthorized);
+            return Answer::Ready(Some(finish(context, started, method, route_name, response, None)));
+        }
+        return Answer::Later(Box::pin(async move {
+            let response = match within(deadline, admin::handle(&context, route, request)).await {
+                Some(answer) => answer.unwrap_or_else(|error| error_response(&context, &error)),
+                None => error_response(&context, &Error::Timeout),
+            };
+            finish(context, started, method, route_name, response, None)
+        }));
+    }
+    let response = match route {
+        Route::Livez => Ok(envelope(&context, Envelope::ok(Data::empty()).with_message("alive"))),
+        Route::Readyz => Ok(public::readyz(&context)),
+        Route::OpenApi => Ok(openapi::serve(&context, &request)),
+        Route::AdminPage => Ok(assets::serve(&request, "index.html")),
+        Route::AdminAsset(name) => Ok(assets::serve(&request, &name)),
+        other => Err(Error::internal(format!("route {} has no handler", other.name()))),
+    };
+    let response = response.unwrap_or_else(|error| error_response(&context, &error));
+    Answer::Ready(Some(finish(context, started, method, route_name, response, None)))
+}
+
+/// How long a route may take. Streams (export, backup) run as long as the
+/// client reads, and a prune as long as its batches take (each batch
+/// commits on its own, so stopping midway is safe but pointless);
+/// everything else, uploads included, has a deadline, so a slow client
+/// cannot hold a connection and a task forever.
+fn deadline_for(context: &Context, route: &Route) -> Option<Duration> {
+    let seconds = context.state.config.request_timeout.max(1);
+    match route {
+        Route::JobsExport | Route::AdminBackup | Route::AdminPrune => None,
+        Route::AdminJobsIngest => Some(Duration::from_secs(seconds * 10)),
+        _ => Some(Duration::from_secs(seconds)),
+    }
+}
+
+/// `work`'s output, or None when it outlasts `deadline`.
+async fn within<T>(deadline: Option<Duration>, work: impl Future<Output = T>) -> Option<T> {
+    match deadline {
+        None => Some(work.await),
+        Some(deadline) => tokio::time::timeout(deadline, work).await.ok(),
+    }
+}
+
+/// Stamps the request id, then counts, traces and logs the request.
+fn finish(
+    context: Context,
+    started: Instant,
+    method: Cow<'static, str>,
+    route_name: &'static str,
+    mut response: Response<Body>,
+    key_id: Option<String>,
+) -> Response<Body> {
     if let Ok(value) = HeaderValue::from_str(&context.request_id) {
         response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
     }
@@ -130,43 +233,37 @@ pub async fn handle(state: AppState, request: Request<Incoming>, remote: SocketA
         "request"
     );
     if !matches!(route_name, "/livez" | "/readyz" | "/metrics") {
-        let mut log = state.request_log.lock().expect("request log lock");
+        let row = RequestLogRow {
+            time_millis: context.now_millis,
+            request_id: context.request_id,
+            key_id,
+            method,
+            route: Cow::Borrowed(route_name),
+            status,
+            latency_us: latency.as_micros() as i64,
+        };
+        let mut log = context.state.request_log.lock().expect("request log lock");
         if log.len() < MAX_PENDING_LOG_ROWS {
-            log.push(RequestLogRow {
-                time_millis: state.clock.now_millis(),
-                request_id: context.request_id.clone(),
-                key_id,
-                method,
-                route: route_name.to_string(),
-                status,
-                latency_us: latency.as_micros() as i64,
-            });
+            log.push(row);
         }
     }
     response
 }
 
-async fn dispatch(context: &Context, route: Route, request: Request<Incoming>) -> (Response<Body>, Option<String>) {
-    if route.is_keyed() {
-        return keyed(context, route, request).await;
-    }
-    if route.is_admin() {
-        if !admin_authorized(context, &request) {
-            return (error_response(context, &Error::AdminUnauthorized), None);
-        }
-        let response =
-            admin::handle(context, route, request).await.unwrap_or_else(|error| error_response(context, &error));
-        return (response, None);
-    }
-    let response = match route {
-        Route::Livez => Ok(envelope(context, Envelope::ok(Data::empty()).with_message("alive"))),
-        Route::Readyz => Ok(public::readyz(context)),
-        Route::OpenApi => Ok(openapi::serve(context, &request)),
-        Route::AdminPage => Ok(assets::serve(&request, "index.html")),
-        Route::AdminAsset(name) => Ok(assets::serve(&request, &name)),
-        other => Err(Error::internal(format!("route {} has no handler", other.name()))),
+/// The method's name without allocating for the standard ones.
+fn method_name(method: &hyper::Method) -> Cow<'static, str> {
+    use hyper::Method;
+    let name = match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => return Cow::Owned(method.as_str().to_string()),
     };
-    (response.unwrap_or_else(|error| error_response(context, &error)), None)
+    Cow::Borrowed(name)
 }
 
 fn admin_authorized(context: &Context, request: &Request<Incoming>) -> bool {
@@ -182,12 +279,29 @@ fn admin_authorized(context: &Context, request: &Request<Incoming>) -> bool {
     }
 }
 
-async fn keyed(context: &Context, route: Route, request: Request<Incoming>) -> (Response<Body>, Option<String>) {
+/// What the keyed pipeline decided before the handler: let through, or
+/// refused with this answer (and the key id when the key was known).
+enum Admission {
+    Admitted(Admitted),
+    Refused(Response<Body>, Option<String>),
+}
+
+/// A keyed request let through: its caller, the token it took, and whether
+/// it counts against the monthly quota.
+struct Admitted {
+    caller: Caller,
+    take: Take,
+    uses_quota: bool,
+}
+
+/// The keyed pipeline before the handler: failed-auth throttle, key,
+/// token bucket, monthly quota.
+fn admit(context: &Context, route: &Route, request: &Request<Incoming>) -> Admission {
     let state = &context.state;
     let address = context.remote.ip();
     if let Err(error) = state.auth.check_failure_throttle(address) {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
-        return (error_response(context, &error), None);
+        return Admission::Refused(error_response(context, &error), None);
     }
     let header = request.headers().get("x-api-key").and_then(|value| value.to_str().ok());
     let (entry, limits) = match state.auth.authenticate(header) {
@@ -195,10 +309,9 @@ async fn keyed(context: &Context, route: Route, request: Request<Incoming>) -> (
         Err(error) => {
             state.auth.record_failure(address);
             state.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
-            return (error_response(context, &error), None);
+            return Admission::Refused(error_response(context, &error), None);
         }
     };
-    let key_id = Some(entry.id.clone());
     let take = state.auth.take_token(&entry, &limits);
     if !take.allowed {
         state.auth.record_rate_limited(&entry);
@@ -209,7 +322,7 @@ async fn keyed(context: &Context, route: Route, request: Request<Incoming>) -> (
         };
         let mut response = error_response(context, &error);
         add_limit_headers(context, &mut response, &entry, &limits, &take);
-        return (response, key_id);
+        return Admission::Refused(response, Some(entry.id.clone()));
     }
     // /health and /usage use the per-minute limit only ("cached responses
     // don't count" extends to 304s, decided after the handler).
@@ -219,27 +332,33 @@ async fn keyed(context: &Context, route: Route, request: Request<Incoming>) -> (
         state.metrics.quota_refused.fetch_add(1, Ordering::Relaxed);
         let mut response = error_response(context, &error);
         add_limit_headers(context, &mut response, &entry, &limits, &take);
-        return (response, key_id);
+        return Admission::Refused(response, Some(entry.id.clone()));
     }
-    let caller = Caller { entry, limits };
-    let handled = match route {
-        Route::Health => Ok(Handled {
-            response: envelope(context, Envelope::ok(Data::empty()).with_message("API is healthy")),
-            calls: 0,
-        }),
-        Route::Usage => public::usage(context, &caller).map(|response| Handled { response, calls: 0 }),
-        Route::Jobs => jobs::list(context, &caller, &request).await,
-        Route::Job(id) => jobs::one(context, &caller, &request, &id).await,
-        Route::Categories => jobs::categories(context, &caller, &request).await,
-        Route::JobsExport => export::export(context, &caller, &request).await,
-        other => webhooks::handle(context, &caller, other, request).await,
-    };
+    Admission::Admitted(Admitted { caller: Caller { entry, limits }, take, uses_quota })
+}
+
+/// The keyed handlers that read the database. Each one's future is boxed
+/// so that this one stays small whichever route runs.
+async fn keyed(context: &Context, caller: &Caller, route: Route, request: Request<Incoming>) -> Result<Handled> {
+    match route {
+        Route::Jobs => Box::pin(jobs::list(context, caller, &request)).await,
+        Route::Job(id) => Box::pin(jobs::one(context, caller, &request, &id)).await,
+        Route::Categories => Box::pin(jobs::categories(context, caller, &request)).await,
+        Route::JobsExport => Box::pin(export::export(context, caller, &request)).await,
+        other => Box::pin(webhooks::handle(context, caller, other, request)).await,
+    }
+}
+
+/// The keyed pipeline after the handler: count the call, add the limit
+/// headers.
+fn conclude(context: &Context, admitted: Admitted, handled: Result<Handled>) -> (Response<Body>, Option<String>) {
+    let Admitted { caller, take, uses_quota } = admitted;
     let Handled { mut response, calls } =
         handled.unwrap_or_else(|error| Handled { response: error_response(context, &error), calls: 1 });
     let counted = uses_quota && calls > 0 && response.status() != StatusCode::NOT_MODIFIED;
-    state.auth.record_call(&caller.entry, &caller.limits, calls.max(1), counted);
+    context.state.auth.record_call(&caller.entry, &caller.limits, calls.max(1), counted);
     add_limit_headers(context, &mut response, &caller.entry, &caller.limits, &take);
-    (response, key_id)
+    (response, Some(caller.entry.id.clone()))
 }
 
 /// `X-RateLimit-*`, the IETF draft's `RateLimit-Policy`/`RateLimit`, and
@@ -259,7 +378,7 @@ fn add_limit_headers(context: &Context, response: &mut Response<Body>, entry: &K
         headers.insert(HeaderName::from_static(name), HeaderValue::from(value));
     }
     let mut set = |name: &'static str, value: String| {
-        if let Ok(value) = HeaderValue::from_str(&value) {
+        if let Ok(value) = HeaderValue::from_maybe_shared(Bytes::from(value)) {
             headers.insert(HeaderName::from_static(name), value);
         }
     };

@@ -97,8 +97,10 @@ async fn serve_connection<S>(
     S: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let service = service_fn(move |request: hyper::Request<Incoming>| {
-        let state = state.clone();
-        async move { Ok::<_, Infallible>(crate::api::handle(state, request, remote).await) }
+        // Routes answered from memory are answered here, before hyper
+        // stores the future: it then holds only the finished response.
+        let answer = crate::api::handle(state.clone(), request, remote);
+        async move { Ok::<_, Infallible>(answer.await) }
     });
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     if let Err(error) = watcher.watch(connection.into_owned()).await {

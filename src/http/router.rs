@@ -117,14 +117,24 @@ impl Route {
 /// Matches a method and a path (without query) to a route.
 pub fn route(method: &Method, path: &str) -> Result<Route, NoRoute> {
     let trimmed = path.strip_suffix('/').filter(|rest| !rest.is_empty()).unwrap_or(path);
-    let segments: Vec<&str> = trimmed.split('/').skip(1).collect();
+    // No route has more than six segments; a longer path matches none.
+    let mut parts = [""; 7];
+    let mut count = 0;
+    for part in trimmed.split('/').skip(1) {
+        if count == parts.len() {
+            return Err(NoRoute::NotFound);
+        }
+        parts[count] = part;
+        count += 1;
+    }
+    let segments = &parts[..count];
     let get = method == Method::GET || method == Method::HEAD;
     let post = method == Method::POST;
     let only = |allowed: bool, route: Route, methods: &'static str| {
         if allowed { Ok(route) } else { Err(NoRoute::MethodNotAllowed(methods)) }
     };
     let id = |text: &str| percent_decode(text);
-    match segments.as_slice() {
+    match segments {
         ["livez"] => only(get, Route::Livez, "GET, HEAD"),
         ["readyz"] => only(get, Route::Readyz, "GET, HEAD"),
         ["health"] => only(get, Route::Health, "GET, HEAD"),

@@ -2,6 +2,7 @@
 
 use crate::error::Result;
 use rusqlite::{Connection, params};
+use std::borrow::Cow;
 
 /// Counts to add for one key on one day.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -88,14 +89,16 @@ pub fn requests_per_day(conn: &Connection, since_day: &str) -> Result<Vec<(Strin
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-/// One request's metadata. Never the key, never query values.
+/// One request's metadata. Never the key, never query values. Method and
+/// route are borrowed names on the request path (no allocation per
+/// request), owned when read back.
 #[derive(Debug, Clone, PartialEq)]
 pub struct RequestLogRow {
     pub time_millis: i64,
     pub request_id: String,
     pub key_id: Option<String>,
-    pub method: String,
-    pub route: String,
+    pub method: Cow<'static, str>,
+    pub route: Cow<'static, str>,
     pub status: u16,
     pub latency_us: i64,
 }
@@ -134,8 +137,8 @@ pub fn request_log_tail(
             time_millis: r.get(0)?,
             request_id: r.get(1)?,
             key_id: r.get(2)?,
-            method: r.get(3)?,
-            route: r.get(4)?,
+            method: Cow::Owned(r.get(3)?),
+            route: Cow::Owned(r.get(4)?),
             status: r.get(5)?,
             latency_us: r.get(6)?,
         })

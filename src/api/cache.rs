@@ -18,7 +18,16 @@
 //! The key is the route, the path and query exactly as sent, and the lowest
 //! seq the caller's plan window admits, so keys of different plans never
 //! share an entry. Requests that miss at the same moment wait for the first
-//! one's answer instead of all running the query. Counting, rate limits,
+//! one's answer instead of all running the query.
+//!
+//! Stale while revalidating: when a second turns and no commit has happened
+//! since the previous second's answer was made, one request remakes the
+//! answer and the others get the previous second's meanwhile. With no
+//! commit in between and no time in the query (`since`; plan windows are in
+//! the key), both are the same bytes, so nothing a client sees changes,
+//! except that a write by another process shows within two seconds instead
+//! of one. Without this, every client of a slow query (`sort=relevance`)
+//! waited once a second for its remake. Counting, rate limits,
 //! quota and the 304 decision happen per request as before: the cache only
 //! skips the database read and the rendering. `--response-cache-entries 0`
 //! turns it off.
@@ -32,6 +41,7 @@ use hyper::header::HeaderValue;
 use hyper::{Request, Response, StatusCode};
 use std::future::Future;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use tokio::sync::OnceCell;
 
 /// Answers larger than this are not kept (a `limit=100` page of long
@@ -90,6 +100,13 @@ pub struct CacheKey<'a> {
 }
 
 impl CacheKey<'_> {
+    /// Whether the answer depends on the time only through the plan window
+    /// (which is in the key): no `since` parameter.
+    fn timeless(&self) -> bool {
+        let query = self.target.split_once('?').map_or("", |(_, query)| query);
+        !form_urlencoded::parse(query.as_bytes()).any(|(name, _)| name == "since")
+    }
+
     fn hash(&self) -> u64 {
         let mut hasher = xxhash_rust::xxh3::Xxh3::new();
         hasher.update(self.route.as_bytes());
@@ -100,35 +117,55 @@ impl CacheKey<'_> {
     }
 }
 
+/// Where one second's answer is made.
+#[derive(Default)]
+struct Slot {
+    /// Filled once by the first request that missed; requests arriving
+    /// while it runs wait for it instead of running the same query.
+    answer: OnceCell<Arc<Rendered>>,
+    /// Set by the request that makes the answer while a previous one is
+    /// served (see the module docs).
+    making: AtomicBool,
+}
+
 struct Entry {
     route: &'static str,
     target: Box<str>,
     min_seq: i64,
     second: i64,
     commits: u64,
-    /// Filled once by the first request that missed; requests arriving
-    /// while it runs wait for it instead of running the same query.
-    answer: Arc<OnceCell<Arc<Rendered>>>,
+    slot: Arc<Slot>,
+    /// The previous second's answer at the same commit count, when the
+    /// query does not depend on the time.
+    previous: Option<Arc<Rendered>>,
 }
 
 impl Entry {
-    fn new(key: &CacheKey<'_>, second: i64, commits: u64) -> Entry {
+    fn new(key: &CacheKey<'_>, second: i64, commits: u64, previous: Option<Arc<Rendered>>) -> Entry {
         Entry {
             route: key.route,
             target: key.target.into(),
             min_seq: key.min_seq,
             second,
             commits,
-            answer: Arc::default(),
+            slot: Arc::default(),
+            previous,
         }
     }
 
+    fn is_for(&self, key: &CacheKey<'_>) -> bool {
+        self.min_seq == key.min_seq && self.route == key.route && *self.target == *key.target
+    }
+
     fn answers(&self, key: &CacheKey<'_>, second: i64, commits: u64) -> bool {
-        self.second == second
-            && self.commits == commits
-            && self.min_seq == key.min_seq
-            && self.route == key.route
-            && *self.target == *key.target
+        self.second == second && self.commits == commits && self.is_for(key)
+    }
+
+    /// This entry's answer, if it may stand in for `second`'s while that
+    /// one is made: made the second before, at the same commit count.
+    fn stand_in_for(&self, key: &CacheKey<'_>, second: i64, commits: u64) -> Option<Arc<Rendered>> {
+        let fits = self.second == second - 1 && self.commits == commits && self.is_for(key) && key.timeless();
+        if fits { self.slot.answer.get().cloned() } else { None }
     }
 }
 
@@ -153,14 +190,20 @@ impl ResponseCache {
         F: Future<Output = Result<Envelope>>,
     {
         let render = async { make.await.map(|envelope| Arc::new(Rendered::new(&envelope))) };
-        let Some(answer) = self.slot(key, second, commits) else {
+        let Some((slot, previous)) = self.slot(key, second, commits) else {
             return Ok(Lookup { rendered: render.await?, hit: false });
         };
-        if let Some(rendered) = answer.get() {
+        if let Some(rendered) = slot.answer.get() {
             return Ok(Lookup { rendered: rendered.clone(), hit: true });
         }
+        if let Some(previous) = previous
+            && slot.making.swap(true, Ordering::AcqRel)
+        {
+            return Ok(Lookup { rendered: previous, hit: true });
+        }
         let mut made = false;
-        let rendered = answer
+        let rendered = slot
+            .answer
             .get_or_try_init(|| {
                 made = true;
                 render
@@ -168,15 +211,15 @@ impl ResponseCache {
             .await?
             .clone();
         if made && rendered.body.len() > MAX_ENTRY_BYTES {
-            self.entries.remove_if(&key.hash(), |_, entry| Arc::ptr_eq(&entry.answer, &answer));
+            self.entries.remove_if(&key.hash(), |_, entry| Arc::ptr_eq(&entry.slot, &slot));
         }
         Ok(Lookup { rendered, hit: !made })
     }
 
-    /// The cell that holds (or will hold) the answer for `key`, replacing a
-    /// stale entry; None when the cache is off or full of this second's
-    /// answers.
-    fn slot(&self, key: &CacheKey<'_>, second: i64, commits: u64) -> Option<Arc<OnceCell<Arc<Rendered>>>> {
+    /// The slot that holds (or will hold) the answer for `key`, replacing an
+    /// older entry, with the answer that may stand in while it is made;
+    /// None when the cache is off or full of this second's answers.
+    fn slot(&self, key: &CacheKey<'_>, second: i64, commits: u64) -> Option<(Arc<Slot>, Option<Arc<Rendered>>)> {
         if self.capacity == 0 {
             return None;
         }
@@ -184,7 +227,7 @@ impl ResponseCache {
         if let Some(entry) = self.entries.get(&hash)
             && entry.answers(key, second, commits)
         {
-            return Some(entry.answer.clone());
+            return Some((entry.slot.clone(), entry.previous.clone()));
         }
         if self.entries.len() >= self.capacity {
             self.entries.retain(|_, entry| entry.second == second);
@@ -192,11 +235,12 @@ impl ResponseCache {
                 return None;
             }
         }
-        let mut entry = self.entries.entry(hash).or_insert_with(|| Entry::new(key, second, commits));
+        let mut entry = self.entries.entry(hash).or_insert_with(|| Entry::new(key, second, commits, None));
         if !entry.answers(key, second, commits) {
-            *entry = Entry::new(key, second, commits);
+            let previous = entry.stand_in_for(key, second, commits);
+            *entry = Entry::new(key, second, commits, previous);
         }
-        Some(entry.answer.clone())
+        Some((entry.slot.clone(), entry.previous.clone()))
     }
 
     pub fn len(&self) -> usize {
@@ -276,6 +320,59 @@ mod tests {
         }
         assert_eq!(made.load(Ordering::SeqCst), 1);
         assert_eq!(hits, 15);
+    }
+
+    /// Looks `target` up in `second` at `commits` with an answer that says
+    /// `says` after `delay` milliseconds; returns what came back.
+    async fn answer_of(
+        cache: &ResponseCache,
+        target: &str,
+        second: i64,
+        commits: u64,
+        says: &str,
+        delay: u64,
+    ) -> String {
+        let make = async {
+            tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
+            Ok(Envelope::ok(Data::Raw(vec![format!("\"{says}\"")])))
+        };
+        let lookup = cache.get_or_make(&key(target), second, commits, make).await.expect("made");
+        String::from_utf8_lossy(&lookup.rendered.body).into_owned()
+    }
+
+    #[tokio::test]
+    async fn while_a_second_turns_without_commits_the_previous_answer_stands_in() {
+        let cache = Arc::new(ResponseCache::new(8));
+        for (target, moved) in [("/jobs?q=a&sort=relevance", false), ("/jobs?q=a&since=1h", true)] {
+            assert!(answer_of(&cache, target, 1, 0, "first", 0).await.contains("first"));
+            // Second 2, no commit: one request remakes the answer (slowly);
+            // another arriving meanwhile gets second 1's at once, unless the
+            // query depends on the time.
+            let remake = tokio::spawn({
+                let cache = cache.clone();
+                async move { answer_of(&cache, target, 2, 0, "second", 200).await }
+            });
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let started = std::time::Instant::now();
+            let meanwhile = answer_of(&cache, target, 2, 0, "never made", 0).await;
+            if moved {
+                assert!(meanwhile.contains("second"), "{target}: waits for the remake: {meanwhile}");
+                assert!(started.elapsed() >= std::time::Duration::from_millis(100));
+            } else {
+                assert!(meanwhile.contains("first"), "{target}: the previous answer stands in: {meanwhile}");
+                assert!(started.elapsed() < std::time::Duration::from_millis(100));
+            }
+            assert!(remake.await.expect("remake").contains("second"));
+            assert!(answer_of(&cache, target, 2, 0, "never made", 0).await.contains("second"));
+            // After a commit nothing stands in: the next answer is waited for.
+            let remake = tokio::spawn({
+                let cache = cache.clone();
+                async move { answer_of(&cache, target, 3, 1, "third", 200).await }
+            });
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            assert!(answer_of(&cache, target, 3, 1, "never made", 0).await.contains("third"), "{target}");
+            assert!(remake.await.expect("remake").contains("third"));
+        }
     }
 
     #[tokio::test]

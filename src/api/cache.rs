@@ -77,6 +77,7 @@ impl Rendered {
             Envelope::finish(&mut body, now_text);
             let mut response = Response::new(full(body));
             *response.status_mut() = self.status;
+            response.headers_mut().reserve(crate::http::response::ANSWER_HEADERS);
             response.headers_mut().insert(hyper::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
             response
         };

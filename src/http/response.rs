@@ -10,6 +10,10 @@ use serde_json::Value;
 
 pub type Body = BoxBody<Bytes, std::io::Error>;
 
+/// Headers an API answer usually carries: content type, ETag and cache
+/// control, six rate-limit fields, two quota fields, the request id.
+pub const ANSWER_HEADERS: usize = 12;
+
 pub fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into()).map_err(|never| match never {}).boxed()
 }
@@ -144,6 +148,9 @@ impl Envelope {
         Envelope::finish(&mut out, last_updated);
         let mut response = Response::new(full(out));
         *response.status_mut() = self.status;
+        // Room for the limit, quota and request-id headers every keyed
+        // answer gets, so the map is allocated once and never rehashed.
+        response.headers_mut().reserve(ANSWER_HEADERS);
         response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         response
     }

@@ -117,7 +117,8 @@ impl Route {
 /// Matches a method and a path (without query) to a route.
 pub fn route(method: &Method, path: &str) -> Result<Route, NoRoute> {
     let trimmed = path.strip_suffix('/').filter(|rest| !rest.is_empty()).unwrap_or(path);
-    // No route has more than six segments; a longer path matches none.
+    // Routes have at most five segments; a path with more than seven
+    // matches none, and is refused before it is split further.
     let mut parts = [""; 7];
     let mut count = 0;
     for part in trimmed.split('/').skip(1) {
@@ -195,6 +196,8 @@ mod tests {
         assert_eq!(route(&Method::GET, "/jobs/export"), Ok(Route::JobsExport));
         assert_eq!(route(&Method::GET, "/jobs/upwork-1%2B2"), Ok(Route::Job("upwork-1+2".into())));
         assert_eq!(route(&Method::POST, "/jobs"), Err(NoRoute::MethodNotAllowed("GET, HEAD")));
+        assert_eq!(route(&Method::POST, "/admin/api/jobs/x/verdict"), Ok(Route::AdminJobVerdict("x".into())));
+        assert_eq!(route(&Method::GET, "/a/b/c/d/e/f/g/h/i"), Err(NoRoute::NotFound));
         assert_eq!(route(&Method::GET, "/nope"), Err(NoRoute::NotFound));
         assert_eq!(route(&Method::DELETE, "/admin/api/keys/key_1"), Ok(Route::AdminKeyRevoke("key_1".into())));
         assert_eq!(route(&Method::GET, "/admin/admin.js"), Ok(Route::AdminAsset("admin.js".into())));

@@ -319,12 +319,15 @@ def main():
     # with /health measured just before they are added (the first /health
     # cells ran a quarter of an hour earlier, and this shared host drifts
     # by more than the 10 % the comparison is about).
-    for connection_count in ([] if args.skip_10k_keys else connections):
-        measured = wrk(url + "/health", [enterprise], connection_count, args.duration)
-        measured.update({"scenario": "/health, before the 10,000 keys", "connections": connection_count,
-                         "server_peak_rss_mib": round(rss_kib(pid, "VmHWM") / 1024, 1)})
-        log(f"{'/health, before 10k keys':24} c={connection_count:<4} {measured['requests_per_second']:>10} req/s")
-        results["scenarios"].append(measured)
+    def health_cells(scenario):
+        for connection_count in ([] if args.skip_10k_keys else connections):
+            measured = wrk(url + "/health", [enterprise], connection_count, args.duration)
+            measured.update({"scenario": scenario, "connections": connection_count,
+                             "server_peak_rss_mib": round(rss_kib(pid, "VmHWM") / 1024, 1)})
+            log(f"{scenario[:24]:24} c={connection_count:<4} {measured['requests_per_second']:>10} req/s")
+            results["scenarios"].append(measured)
+
+    health_cells("/health, before the 10,000 keys")
     for index in range(0 if args.skip_10k_keys else 10_000):
         http("POST", url + "/admin/api/keys", json.dumps({"name": f"bulk-{index}", "plan": "starter"}).encode(),
              {"Authorization": "Bearer " + ADMIN_TOKEN, "Content-Type": "application/json"})
@@ -332,12 +335,7 @@ def main():
     # 2026-11-22 20:55 UTC measured right after the last create, and their
     # first cells came out slow).
     wait_idle(pid)
-    for connection_count in ([] if args.skip_10k_keys else connections):
-        measured = wrk(url + "/health", [enterprise], connection_count, args.duration)
-        measured.update({"scenario": "/health, 10,000 keys", "connections": connection_count,
-                         "server_peak_rss_mib": round(rss_kib(pid, "VmHWM") / 1024, 1)})
-        log(f"{'/health, 10,000 keys':24} c={connection_count:<4} {measured['requests_per_second']:>10} req/s")
-        results["scenarios"].append(measured)
+    health_cells("/health, 10,000 keys")
     # Queries while ingesting 1,000 jobs/s.
     stop = threading.Event()
     feeder = threading.Thread(target=ingest_loop, args=(url, extra_file, 1000, stop))

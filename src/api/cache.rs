@@ -324,7 +324,8 @@ mod tests {
     }
 
     /// Looks `target` up in `second` at `commits` with an answer that says
-    /// `says` after `delay` milliseconds; returns what came back.
+    /// `says`; if this request makes it, it signals `making` and takes
+    /// `delay` milliseconds. Returns what came back.
     async fn answer_of(
         cache: &ResponseCache,
         target: &str,
@@ -333,7 +334,19 @@ mod tests {
         says: &str,
         delay: u64,
     ) -> String {
+        answer_signalling(cache, target, (second, commits), says, delay, &tokio::sync::Notify::new()).await
+    }
+
+    async fn answer_signalling(
+        cache: &ResponseCache,
+        target: &str,
+        (second, commits): (i64, u64),
+        says: &str,
+        delay: u64,
+        making: &tokio::sync::Notify,
+    ) -> String {
         let make = async {
+            making.notify_one();
             tokio::time::sleep(std::time::Duration::from_millis(delay)).await;
             Ok(Envelope::ok(Data::Raw(vec![format!("\"{says}\"")])))
         };
@@ -341,36 +354,38 @@ mod tests {
         String::from_utf8_lossy(&lookup.rendered.body).into_owned()
     }
 
+    /// Starts a slow remake of `target` and returns once it is under way.
+    async fn slow_remake(
+        cache: &Arc<ResponseCache>,
+        target: &'static str,
+        at: (i64, u64),
+        says: &'static str,
+    ) -> tokio::task::JoinHandle<String> {
+        let making = Arc::new(tokio::sync::Notify::new());
+        let task = tokio::spawn({
+            let (cache, making) = (cache.clone(), making.clone());
+            async move { answer_signalling(&cache, target, at, says, 200, &making).await }
+        });
+        making.notified().await;
+        task
+    }
+
     #[tokio::test]
     async fn while_a_second_turns_without_commits_the_previous_answer_stands_in() {
         let cache = Arc::new(ResponseCache::new(8));
-        for (target, moved) in [("/jobs?q=a&sort=relevance", false), ("/jobs?q=a&since=1h", true)] {
+        for (target, depends_on_time) in [("/jobs?q=a&sort=relevance", false), ("/jobs?q=a&since=1h", true)] {
             assert!(answer_of(&cache, target, 1, 0, "first", 0).await.contains("first"));
             // Second 2, no commit: one request remakes the answer (slowly);
-            // another arriving meanwhile gets second 1's at once, unless the
-            // query depends on the time.
-            let remake = tokio::spawn({
-                let cache = cache.clone();
-                async move { answer_of(&cache, target, 2, 0, "second", 200).await }
-            });
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            let started = std::time::Instant::now();
+            // another arriving meanwhile gets second 1's, unless the query
+            // depends on the time: then it waits for the remake.
+            let remake = slow_remake(&cache, target, (2, 0), "second").await;
             let meanwhile = answer_of(&cache, target, 2, 0, "never made", 0).await;
-            if moved {
-                assert!(meanwhile.contains("second"), "{target}: waits for the remake: {meanwhile}");
-                assert!(started.elapsed() >= std::time::Duration::from_millis(100));
-            } else {
-                assert!(meanwhile.contains("first"), "{target}: the previous answer stands in: {meanwhile}");
-                assert!(started.elapsed() < std::time::Duration::from_millis(100));
-            }
+            let expected = if depends_on_time { "second" } else { "first" };
+            assert!(meanwhile.contains(expected), "{target}: {meanwhile}");
             assert!(remake.await.expect("remake").contains("second"));
             assert!(answer_of(&cache, target, 2, 0, "never made", 0).await.contains("second"));
             // After a commit nothing stands in: the next answer is waited for.
-            let remake = tokio::spawn({
-                let cache = cache.clone();
-                async move { answer_of(&cache, target, 3, 1, "third", 200).await }
-            });
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            let remake = slow_remake(&cache, target, (3, 1), "third").await;
             assert!(answer_of(&cache, target, 3, 1, "never made", 0).await.contains("third"), "{target}");
             assert!(remake.await.expect("remake").contains("third"));
         }

@@ -23,17 +23,16 @@ use crate::http::router::{self, NoRoute, Route};
 use crate::state::{AppState, MAX_PENDING_LOG_ROWS};
 use crate::store::usage::RequestLogRow;
 use bytes::Bytes;
+use futures_util::future::{BoxFuture, Either};
 use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 use std::borrow::Cow;
-use std::future::Future;
+use std::future::{Future, Ready};
 use std::net::SocketAddr;
-use std::pin::Pin;
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::task::{Context as TaskContext, Poll};
 use std::time::Duration;
 use std::time::Instant;
 
@@ -82,22 +81,7 @@ impl Handled {
 /// anything answered from memory) or still being made (database reads,
 /// uploads, streams). Answering at once keeps the future hyper holds for a
 /// request a few bytes and skips the deadline timer on the commonest paths.
-pub enum Answer {
-    Ready(Option<Response<Body>>),
-    Later(Pin<Box<dyn Future<Output = Response<Body>> + Send>>),
-}
-
-impl Future for Answer {
-    type Output = Response<Body>;
-
-    fn poll(self: Pin<&mut Self>, cx: &mut TaskContext<'_>) -> Poll<Response<Body>> {
-        match self.get_mut() {
-            // Taken once; a second poll (a caller bug) gets an empty answer.
-            Answer::Ready(response) => Poll::Ready(response.take().unwrap_or_default()),
-            Answer::Later(future) => future.as_mut().poll(cx),
-        }
-    }
-}
+pub type Answer = Either<Ready<Response<Body>>, BoxFuture<'static, Response<Body>>>;
 
 /// Handles one request from start to finish; never fails.
 pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -> Answer {
@@ -120,21 +104,19 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
             let path = request.uri().path().chars().take(200).collect::<String>();
             let error = Error::NotFound(format!("Not found: no route for {method} {path}"));
             let response = error_response(&context, &error);
-            return Answer::Ready(Some(finish(context, started, method, route_name, response, None)));
+            return Outcome { started, method, route_name }.ready(context, response, None);
         }
         Err(NoRoute::MethodNotAllowed(allowed)) => {
             let mut response = error_response(&context, &Error::MethodNotAllowed);
             response.headers_mut().insert(hyper::header::ALLOW, HeaderValue::from_static(allowed));
-            return Answer::Ready(Some(finish(context, started, method, route_name, response, None)));
+            return Outcome { started, method, route_name }.ready(context, response, None);
         }
     };
-    let deadline = deadline_for(&context, &route);
+    let outcome = Outcome { started, method, route_name };
     if route.is_keyed() {
         let admitted = match admit(&context, &route, &request) {
             Admission::Admitted(admitted) => admitted,
-            Admission::Refused(response, key_id) => {
-                return Answer::Ready(Some(finish(context, started, method, route_name, response, key_id)));
-            }
+            Admission::Refused(response, key_id) => return outcome.ready(context, response, key_id),
         };
         let from_memory = match route {
             Route::Health => Some(Ok(Handled {
@@ -148,28 +130,30 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
         };
         if let Some(handled) = from_memory {
             let (response, key_id) = conclude(&context, admitted, handled);
-            return Answer::Ready(Some(finish(context, started, method, route_name, response, key_id)));
+            return outcome.ready(context, response, key_id);
         }
-        return Answer::Later(Box::pin(async move {
+        return Either::Right(Box::pin(async move {
+            let deadline = deadline_for(&context, &route);
             let handled = within(deadline, keyed(&context, &admitted.caller, route, request)).await;
             let (response, key_id) = match handled {
                 Some(handled) => conclude(&context, admitted, handled),
                 None => (error_response(&context, &Error::Timeout), None),
             };
-            finish(context, started, method, route_name, response, key_id)
+            outcome.finish(context, response, key_id)
         }));
     }
     if route.is_admin() {
         if !admin_authorized(&context, &request) {
             let response = error_response(&context, &Error::AdminUnauthorized);
-            return Answer::Ready(Some(finish(context, started, method, route_name, response, None)));
+            return outcome.ready(context, response, None);
         }
-        return Answer::Later(Box::pin(async move {
+        return Either::Right(Box::pin(async move {
+            let deadline = deadline_for(&context, &route);
             let response = match within(deadline, admin::handle(&context, route, request)).await {
                 Some(answer) => answer.unwrap_or_else(|error| error_response(&context, &error)),
                 None => error_response(&context, &Error::Timeout),
             };
-            finish(context, started, method, route_name, response, None)
+            outcome.finish(context, response, None)
         }));
     }
     let response = match route {
@@ -181,7 +165,7 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
         other => Err(Error::internal(format!("route {} has no handler", other.name()))),
     };
     let response = response.unwrap_or_else(|error| error_response(&context, &error));
-    Answer::Ready(Some(finish(context, started, method, route_name, response, None)))
+    outcome.ready(context, response, None)
 }
 
 /// How long a route may take. Streams (export, backup) run as long as the
@@ -206,48 +190,56 @@ async fn within<T>(deadline: Option<Duration>, work: impl Future<Output = T>) ->
     }
 }
 
-/// Stamps the request id, then counts, traces and logs the request.
-fn finish(
-    context: Context,
+/// What the metrics and the request log keep of a request's start.
+struct Outcome {
     started: Instant,
     method: Cow<'static, str>,
     route_name: &'static str,
-    mut response: Response<Body>,
-    key_id: Option<String>,
-) -> Response<Body> {
-    if let Ok(value) = HeaderValue::from_str(&context.request_id) {
-        response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
+}
+
+impl Outcome {
+    /// `finish`, as an answer that is ready now.
+    fn ready(self, context: Context, response: Response<Body>, key_id: Option<String>) -> Answer {
+        Either::Left(std::future::ready(self.finish(context, response, key_id)))
     }
-    let status = response.status().as_u16();
-    let latency = started.elapsed();
-    let state = &context.state;
-    state.metrics.observe_request(route_name, status, latency.as_secs_f64());
-    tracing::info!(
-        target: "upjobs::request",
-        request_id = %context.request_id,
-        method = %method,
-        route = route_name,
-        status,
-        latency_us = latency.as_micros() as u64,
-        key_id = key_id.as_deref().unwrap_or("-"),
-        "request"
-    );
-    if !matches!(route_name, "/livez" | "/readyz" | "/metrics") {
-        let row = RequestLogRow {
-            time_millis: context.now_millis,
-            request_id: context.request_id,
-            key_id,
-            method,
-            route: Cow::Borrowed(route_name),
-            status,
-            latency_us: latency.as_micros() as i64,
-        };
-        let mut log = context.state.request_log.lock().expect("request log lock");
-        if log.len() < MAX_PENDING_LOG_ROWS {
-            log.push(row);
+
+    /// Stamps the request id, then counts, traces and logs the request.
+    fn finish(self, context: Context, mut response: Response<Body>, key_id: Option<String>) -> Response<Body> {
+        let Outcome { started, method, route_name } = self;
+        if let Ok(value) = HeaderValue::from_str(&context.request_id) {
+            response.headers_mut().insert(HeaderName::from_static("x-request-id"), value);
         }
+        let status = response.status().as_u16();
+        let latency = started.elapsed();
+        let state = &context.state;
+        state.metrics.observe_request(route_name, status, latency.as_secs_f64());
+        tracing::info!(
+            target: "upjobs::request",
+            request_id = %context.request_id,
+            method = %method,
+            route = route_name,
+            status,
+            latency_us = latency.as_micros() as u64,
+            key_id = key_id.as_deref().unwrap_or("-"),
+            "request"
+        );
+        if !matches!(route_name, "/livez" | "/readyz" | "/metrics") {
+            let row = RequestLogRow {
+                time_millis: context.now_millis,
+                request_id: context.request_id,
+                key_id,
+                method,
+                route: Cow::Borrowed(route_name),
+                status,
+                latency_us: latency.as_micros() as i64,
+            };
+            let mut log = context.state.request_log.lock().expect("request log lock");
+            if log.len() < MAX_PENDING_LOG_ROWS {
+                log.push(row);
+            }
+        }
+        response
     }
-    response
 }
 
 /// The method's name without allocating for the standard ones.

@@ -1,12 +1,6 @@
 //! The `upjobs` command line: a thin layer over the library.
 
-/// mimalloc instead of glibc's malloc: ingest parses large bodies on many
-/// threads, and glibc kept the freed memory in per-thread arenas (server
-/// RSS stayed near 500 MB after a 100,000-job HTTP ingest); mimalloc
-/// returns it to the OS, and is faster on the request path's small
-/// allocations. Measured in BENCHMARKS.md.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+mod memory;
 
 use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand};
@@ -149,6 +143,8 @@ struct KeyOptions {
 }
 
 fn main() {
+    // Before any other thread starts (see the module).
+    memory::configure();
     let cli = Cli::parse();
     let outcome = match cli.command {
         Command::Serve(config) => serve(*config),

@@ -21,7 +21,9 @@ async fn list_envelope(context: &Context, request: &Request<Incoming>, min_seq: 
     let list = parse_job_list(request.uri().query().unwrap_or(""))?;
     let now = context.now;
     let query = list.clone();
-    let page = context.state.store.readers.read(move |conn| job_query::list_jobs(conn, &query, min_seq, now)).await?;
+    let readers = &context.state.store.readers;
+    let run = move |conn: &rusqlite::Connection| job_query::list_jobs(conn, &query, min_seq, now);
+    let page = if list.is_heavy() { readers.read_heavy(run).await? } else { readers.read(run).await? };
     let next_cursor = match (page.has_more, page.last_key) {
         (true, Some((value, seq))) => Some(match list.sort {
             Sort::Relevance => {

@@ -173,7 +173,7 @@ pub async fn store_batch(
     options: IngestOptions,
     now: i64,
 ) -> Result<IngestReport> {
-    store.writer.call(move |context| upsert_all(context, prepared, options, now)).await
+    store.writer.call_large(move |context| upsert_all(context, prepared, options, now)).await
 }
 
 /// `store_batch` for the CLI.
@@ -183,7 +183,7 @@ pub fn store_batch_blocking(
     options: IngestOptions,
     now: i64,
 ) -> Result<IngestReport> {
-    store.writer.call_blocking(move |context| upsert_all(context, prepared, options, now))
+    store.writer.call_large_blocking(move |context| upsert_all(context, prepared, options, now))
 }
 
 fn upsert_all(
@@ -218,9 +218,10 @@ fn upsert_all(
                 }
                 // `upsert` refuses a record (BadRequest) before writing any
                 // of it. Anything else may have written half a record, so it
-                // fails the whole task and its savepoint rolls the batch back.
-                // (A savepoint per record would be finer, but every savepoint
-                // makes FTS5 flush its buffer: see schema.sql.)
+                // fails the whole task, and the batch's transaction (its own:
+                // `call_large`) rolls back. (A savepoint per record would be
+                // finer, but every savepoint makes FTS5 flush its buffer:
+                // see schema.sql.)
                 Err(Error::BadRequest(message)) => {
                     report.rejected.push(Rejected { line, id: Some(row.id.clone()), error: message })
                 }

@@ -102,6 +102,12 @@ impl FtsQuery {
         format!("{required} NOT {}", join_alternatives(&self.excluded_terms))
     }
 
+    /// Whether any term is a prefix (`word*`): FTS5 merges the doclists of
+    /// every word the prefix matches in memory, often megabytes.
+    pub fn has_prefix(&self) -> bool {
+        self.required_groups.iter().flatten().chain(&self.excluded_terms).any(|term| term.is_prefix)
+    }
+
     /// The lower-cased words and phrases searched for (exclusions left out),
     /// without the `*` of a prefix; meant for highlighting matches.
     pub fn positive_terms(&self) -> Vec<String> {

@@ -150,6 +150,15 @@ pub struct JobListRequest {
     pub include_total: bool,
 }
 
+impl JobListRequest {
+    /// Whether answering holds a lot of memory in SQLite for a while: ranking
+    /// by relevance scores thousands of candidates, and a prefix merges
+    /// many doclists. The reader pool runs only a few such queries at once.
+    pub fn is_heavy(&self) -> bool {
+        self.sort == Sort::Relevance || self.filter.q.as_ref().is_some_and(FtsQuery::has_prefix)
+    }
+}
+
 /// Filter parameters (shared by `/jobs`, `/jobs/export` and webhook filters).
 pub const FILTER_PARAMETERS: &[&str] = &[
     "q",
@@ -631,6 +640,18 @@ mod tests {
         check("since=6h&sort=budget_desc&fields=title,budget", None);
         check("q=react&sort=relevance", None);
         check("country=us,GB&location.timezone=America/Los_Angeles", None);
+    }
+
+    #[test]
+    fn relevance_and_prefixes_are_heavy() {
+        let heavy = |query: &str| parse_job_list(query).unwrap().is_heavy();
+        assert!(heavy("q=react&sort=relevance"));
+        assert!(heavy("q=design*"));
+        assert!(heavy("q=react%20OR%20vue*"));
+        assert!(heavy("q=react%20-angul*"));
+        assert!(!heavy("q=react%20developer"));
+        assert!(!heavy("q=%22web%20application%22"));
+        assert!(!heavy("limit=20&sort=budget_desc"));
     }
 
     #[test]

@@ -7,6 +7,15 @@
 //! (request-log rows, counter flushes, single-job ingests) share one commit.
 //! Each task runs inside its own SAVEPOINT, so one failing task rolls back
 //! alone and the others in the batch still commit.
+//!
+//! A large task (an ingest batch: `call_large`) gets a transaction of its
+//! own instead and runs without a savepoint; if it fails, the transaction
+//! rolls back. Inside a savepoint SQLite copies the original of every page
+//! the task changes into a statement journal, in memory here
+//! (`temp_store = MEMORY`): for 5,000 jobs inserted among existing ones
+//! that was ~300 MiB of the server's memory and a copy of every page
+//! (BENCHMARKS.md, fifth round). In WAL mode a transaction rolls back
+//! without any journal.
 
 use crate::error::{Error, Result};
 use crate::ingest::dedup::DedupIndex;
@@ -49,19 +58,30 @@ pub struct CommitEvents {
 
 type Finisher = Box<dyn FnOnce(Option<&rusqlite::Error>) + Send>;
 
+/// How a task is run: inside a savepoint among others, or alone.
+#[derive(Clone, Copy, PartialEq)]
+enum Scope {
+    Savepoint,
+    OwnTransaction,
+}
+
 /// A queued write: run it inside the batch's transaction, or, when the
 /// transaction cannot even begin, answer its caller with the error.
 trait WriteTask: Send {
-    fn run(self: Box<Self>, context: &mut WriterContext) -> Finisher;
+    /// Runs the task; the flag says whether it succeeded (a failed task in
+    /// its own transaction rolls that transaction back).
+    fn run(self: Box<Self>, context: &mut WriterContext) -> (bool, Finisher);
     fn abort(self: Box<Self>, error: Error);
     /// Whether a read answer may depend on what the task writes.
     fn changes_reads(&self) -> bool;
+    fn scope(&self) -> Scope;
 }
 
 struct TypedTask<T, F> {
     task: F,
     reply: tokio::sync::oneshot::Sender<Result<T>>,
     changes_reads: bool,
+    scope: Scope,
 }
 
 impl<T, F> WriteTask for TypedTask<T, F>
@@ -69,16 +89,21 @@ where
     T: Send + 'static,
     F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
 {
-    fn run(self: Box<Self>, context: &mut WriterContext) -> Finisher {
-        let TypedTask { task, reply, .. } = *self;
-        let outcome = run_in_savepoint(context, task);
-        Box::new(move |commit_error: Option<&rusqlite::Error>| {
+    fn run(self: Box<Self>, context: &mut WriterContext) -> (bool, Finisher) {
+        let TypedTask { task, reply, scope, .. } = *self;
+        let outcome = match scope {
+            Scope::Savepoint => run_in_savepoint(context, task),
+            Scope::OwnTransaction => run_catching_panics(context, task),
+        };
+        let succeeded = outcome.is_ok();
+        let finish = Box::new(move |commit_error: Option<&rusqlite::Error>| {
             let outcome = match commit_error {
                 None => outcome,
                 Some(error) => Err(Error::internal(format!("commit failed: {error}"))),
             };
             let _ = reply.send(outcome);
-        })
+        });
+        (succeeded, finish)
     }
 
     fn abort(self: Box<Self>, error: Error) {
@@ -87,6 +112,10 @@ where
 
     fn changes_reads(&self) -> bool {
         self.changes_reads
+    }
+
+    fn scope(&self) -> Scope {
+        self.scope
     }
 }
 
@@ -136,7 +165,17 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
-        self.call_marked(task, true).await
+        self.call_marked(task, true, Scope::Savepoint).await
+    }
+
+    /// `call` for a large write (an ingest batch): it runs in a transaction
+    /// of its own, without a savepoint (see the module's documentation).
+    pub async fn call_large<T, F>(&self, task: F) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
+    {
+        self.call_marked(task, true, Scope::OwnTransaction).await
     }
 
     /// `call` for a write no cached read answer depends on (usage counters,
@@ -148,16 +187,16 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
-        self.call_marked(task, false).await
+        self.call_marked(task, false, Scope::Savepoint).await
     }
 
-    async fn call_marked<T, F>(&self, task: F, changes_reads: bool) -> Result<T>
+    async fn call_marked<T, F>(&self, task: F, changes_reads: bool, scope: Scope) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
         let (reply, receiver) = tokio::sync::oneshot::channel();
-        self.submit(task, reply, changes_reads)?;
+        self.submit(task, reply, changes_reads, scope)?;
         receiver.await.map_err(|_| Error::Unavailable)?
     }
 
@@ -168,17 +207,40 @@ impl Writer {
         T: Send + 'static,
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
-        let (reply, receiver) = tokio::sync::oneshot::channel();
-        self.submit(task, reply, true)?;
-        receiver.blocking_recv().map_err(|_| Error::Unavailable)?
+        self.call_blocking_scoped(task, Scope::Savepoint)
     }
 
-    fn submit<T, F>(&self, task: F, reply: tokio::sync::oneshot::Sender<Result<T>>, changes_reads: bool) -> Result<()>
+    /// `call_large` for code that is not async (the CLI).
+    pub fn call_large_blocking<T, F>(&self, task: F) -> Result<T>
     where
         T: Send + 'static,
         F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
     {
-        let boxed: Task = Box::new(TypedTask { task, reply, changes_reads });
+        self.call_blocking_scoped(task, Scope::OwnTransaction)
+    }
+
+    fn call_blocking_scoped<T, F>(&self, task: F, scope: Scope) -> Result<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
+    {
+        let (reply, receiver) = tokio::sync::oneshot::channel();
+        self.submit(task, reply, true, scope)?;
+        receiver.blocking_recv().map_err(|_| Error::Unavailable)?
+    }
+
+    fn submit<T, F>(
+        &self,
+        task: F,
+        reply: tokio::sync::oneshot::Sender<Result<T>>,
+        changes_reads: bool,
+        scope: Scope,
+    ) -> Result<()>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut WriterContext) -> Result<T> + Send + 'static,
+    {
+        let boxed: Task = Box::new(TypedTask { task, reply, changes_reads, scope });
         self.sender.send(boxed).map_err(|_| Error::Unavailable)
     }
 }
@@ -186,8 +248,7 @@ impl Writer {
 fn run_in_savepoint<T>(context: &mut WriterContext, task: impl FnOnce(&mut WriterContext) -> Result<T>) -> Result<T> {
     context.conn.execute_batch("SAVEPOINT task")?;
     let events_before = context.pending_events.clone();
-    let outcome = std::panic::catch_unwind(AssertUnwindSafe(|| task(context)))
-        .unwrap_or_else(|_| Err(Error::internal("a write task panicked")));
+    let outcome = run_catching_panics(context, task);
     match &outcome {
         Ok(_) => context.conn.execute_batch("RELEASE task")?,
         Err(_) => {
@@ -198,11 +259,34 @@ fn run_in_savepoint<T>(context: &mut WriterContext, task: impl FnOnce(&mut Write
     outcome
 }
 
+fn run_catching_panics<T>(
+    context: &mut WriterContext,
+    task: impl FnOnce(&mut WriterContext) -> Result<T>,
+) -> Result<T> {
+    std::panic::catch_unwind(AssertUnwindSafe(|| task(context)))
+        .unwrap_or_else(|_| Err(Error::internal("a write task panicked")))
+}
+
 fn run(mut context: WriterContext, receiver: mpsc::Receiver<Task>, commits: &AtomicU64) {
-    while let Ok(first) = receiver.recv() {
+    // A large task found while draining the queue waits here for the next
+    // transaction, which it has to itself.
+    let mut held_back: Option<Task> = None;
+    loop {
+        let first = match held_back.take() {
+            Some(task) => task,
+            None => match receiver.recv() {
+                Ok(task) => task,
+                Err(_) => return,
+            },
+        };
+        let alone = first.scope() == Scope::OwnTransaction;
         let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+        while !alone && batch.len() < MAX_BATCH {
             match receiver.try_recv() {
+                Ok(task) if task.scope() == Scope::OwnTransaction => {
+                    held_back = Some(task);
+                    break;
+                }
                 Ok(task) => batch.push(task),
                 Err(_) => break,
             }
@@ -215,7 +299,24 @@ fn run(mut context: WriterContext, receiver: mpsc::Receiver<Task>, commits: &Ato
             continue;
         }
         let changes_reads = batch.iter().any(|task| task.changes_reads());
-        let finishers: Vec<Finisher> = batch.into_iter().map(|task| task.run(&mut context)).collect();
+        let mut finishers = Vec::with_capacity(batch.len());
+        let mut all_succeeded = true;
+        for task in batch {
+            let (succeeded, finish) = task.run(&mut context);
+            all_succeeded &= succeeded;
+            finishers.push(finish);
+        }
+        if alone && !all_succeeded {
+            // The task answers with its own error; nothing of it is kept.
+            if let Err(error) = context.conn.execute_batch("ROLLBACK") {
+                tracing::error!(%error, "writer could not roll back a failed task");
+            }
+            context.pending_events = CommitEvents::default();
+            for finish in finishers {
+                finish(None);
+            }
+            continue;
+        }
         let commit = context.conn.execute_batch("COMMIT");
         let events = std::mem::take(&mut context.pending_events);
         match &commit {
@@ -240,6 +341,8 @@ fn run(mut context: WriterContext, receiver: mpsc::Receiver<Task>, commits: &Ato
 
 #[cfg(test)]
 mod tests {
+    use super::WriterContext;
+    use crate::error::{Error, Result};
     use crate::store::Store;
 
     #[tokio::test]
@@ -254,5 +357,45 @@ mod tests {
         assert_eq!(writer.commits(), start, "a bookkeeping-only commit leaves cached reads valid");
         writer.call(move |context| Ok(context.conn.execute(log_row, [])?)).await.unwrap();
         assert_eq!(writer.commits(), start + 1);
+    }
+
+    fn setting(name: &'static str) -> impl FnOnce(&mut WriterContext) -> Result<usize> + Send + 'static {
+        move |context| Ok(context.conn.execute("INSERT INTO settings (name, value) VALUES (?1, '1')", [name])?)
+    }
+
+    #[tokio::test]
+    async fn a_large_task_commits_or_rolls_back_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_with(&dir.path().join("writer.db"), Vec::new(), false).unwrap();
+        let writer = &store.writer;
+        // Queued together, as a busy server would: small, large (fails after
+        // writing), small, large (succeeds), small.
+        let failing_large = writer.call_large(|context| {
+            setting("large-failed")(context)?;
+            Err::<(), _>(Error::internal("refused after writing"))
+        });
+        let (first, failed, second, large, third) = tokio::join!(
+            writer.call(setting("small-1")),
+            failing_large,
+            writer.call(setting("small-2")),
+            writer.call_large(setting("large-ok")),
+            writer.call(setting("small-3")),
+        );
+        assert!(failed.is_err());
+        for outcome in [first, second, large, third] {
+            assert_eq!(outcome.unwrap(), 1);
+        }
+        let names: Vec<String> = store
+            .readers
+            .read(|conn| {
+                let mut statement = conn.prepare("SELECT name FROM settings WHERE value = '1' ORDER BY name")?;
+                let names = statement.query_map([], |row| row.get(0))?.collect::<rusqlite::Result<_>>()?;
+                Ok(names)
+            })
+            .await
+            .unwrap();
+        assert_eq!(names, ["large-ok", "small-1", "small-2", "small-3"]);
+        // The writer goes on after the rollback.
+        assert_eq!(writer.call_large(setting("after")).await.unwrap(), 1);
     }
 }

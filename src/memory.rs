@@ -13,9 +13,10 @@
 //!   mimalloc it ranked relevance queries at half the speed. glibc raises
 //!   its mmap threshold each time it frees a large mapped block, after
 //!   which multi-megabyte doclists and sorter buffers come from the arenas
-//!   and stay there: a server peaked at ~455 MiB after a few prefix queries.
-//!   A fixed threshold (blocks of 128 KiB and more are mapped, and unmapped
-//!   when freed) and two arenas instead of sixteen keep it near 230 MiB.
+//!   and stay there: a 1M-job server peaked at 320 MiB after a few prefix
+//!   and relevance queries. A fixed threshold (blocks of 128 KiB and more
+//!   are mapped, and unmapped when freed) and two arenas instead of sixteen
+//!   brought that to 211–224 MiB.
 //!
 //! Measured in BENCHMARKS.md (fifth round). This is the binary's only
 //! unsafe code (the library forbids it): both allocators are configured

@@ -26,7 +26,7 @@ struct ReadersInner {
 /// How many heavy queries (`read_heavy`) run at once: one per core of the
 /// machine this is sized for. Each can hold tens of MiB in SQLite (merged
 /// doclists, ranked candidates); with all four connections running them a
-/// 1M-job server peaked near 220 MiB, with two at once near 185 MiB
+/// 1M-job server peaked at 210–223 MiB, with two at once at 189–193 MiB
 /// (BENCHMARKS.md, fifth round). They are CPU-bound, so two keep both
 /// cores busy, and light queries still get the other connections.
 pub const HEAVY_QUERIES_AT_ONCE: usize = 2;

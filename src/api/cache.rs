@@ -33,7 +33,7 @@
 //! turns it off.
 
 use crate::error::Result;
-use crate::http::response::{Body, Envelope, full};
+use crate::http::response::{Body, Envelope, json_answer};
 use bytes::Bytes;
 use dashmap::DashMap;
 use hyper::body::Incoming;
@@ -75,11 +75,7 @@ impl Rendered {
             let mut body = Vec::with_capacity(self.body.len() + 48);
             body.extend_from_slice(&self.body);
             Envelope::finish(&mut body, now_text);
-            let mut response = Response::new(full(body));
-            *response.status_mut() = self.status;
-            response.headers_mut().reserve(crate::http::response::ANSWER_HEADERS);
-            response.headers_mut().insert(hyper::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
-            response
+            json_answer(self.status, body)
         };
         let headers = response.headers_mut();
         if let Ok(value) = HeaderValue::from_str(&self.etag) {

@@ -12,7 +12,18 @@ pub type Body = BoxBody<Bytes, std::io::Error>;
 
 /// Headers an API answer usually carries: content type, ETag and cache
 /// control, six rate-limit fields, two quota fields, the request id.
-pub const ANSWER_HEADERS: usize = 12;
+const ANSWER_HEADERS: usize = 12;
+
+/// A JSON answer. Its header map has room for the limit, quota and
+/// request-id headers every keyed answer gets, so it is allocated once and
+/// never rehashed.
+pub fn json_answer(status: StatusCode, body: impl Into<Bytes>) -> Response<Body> {
+    let mut response = Response::new(full(body));
+    *response.status_mut() = status;
+    response.headers_mut().reserve(ANSWER_HEADERS);
+    response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+    response
+}
 
 pub fn full(bytes: impl Into<Bytes>) -> Body {
     Full::new(bytes.into()).map_err(|never| match never {}).boxed()
@@ -146,12 +157,6 @@ impl Envelope {
         let mut out = Vec::with_capacity(256);
         self.write_without_time(&mut out);
         Envelope::finish(&mut out, last_updated);
-        let mut response = Response::new(full(out));
-        *response.status_mut() = self.status;
-        // Room for the limit, quota and request-id headers every keyed
-        // answer gets, so the map is allocated once and never rehashed.
-        response.headers_mut().reserve(ANSWER_HEADERS);
-        response.headers_mut().insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-        response
+        json_answer(self.status, out)
     }
 }

@@ -28,7 +28,8 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "upjobs")
+# UPJOBS_BIN measures another build (an A/B against an older commit).
+BIN = os.environ.get("UPJOBS_BIN") or os.path.join(ROOT, "target", "release", "upjobs")
 HELLO = os.path.join(ROOT, "target", "release", "examples", "hello")
 LUA = os.path.join(ROOT, "bench", "report.lua")
 ROTATE_LUA = os.path.join(ROOT, "bench", "rotate.lua")
@@ -104,13 +105,20 @@ def http(method, url, body=None, headers=None):
 
 
 class Server:
-    def __init__(self, db, port, extra_env=None):
+    def __init__(self, db, port, extra_env=None, log_path=None):
+        """`log_path`: keep the shipped log level (a line per request) and
+        write the log there; otherwise only warnings, thrown away."""
         env = dict(os.environ, UPJOBS_ADMIN_TOKEN=ADMIN_TOKEN, RUST_LOG="warn")
+        if log_path:
+            del env["RUST_LOG"]
         env.update(extra_env or {})
         self.started = time.monotonic()
+        log = open(log_path, "w") if log_path else subprocess.DEVNULL
         self.process = subprocess.Popen(
             [BIN, "serve", "--db", db, "--listen", f"127.0.0.1:{port}"],
-            env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+            env=env, stdout=subprocess.PIPE, stderr=log, text=True)
+        if log_path:
+            log.close()
         self.url = f"http://127.0.0.1:{port}"
         self.ready_seconds = self.wait_ready()
 

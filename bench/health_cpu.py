@@ -2,6 +2,7 @@
 """CPU per request of `GET /health` against the bare-hyper hello world.
 
     python3 bench/health_cpu.py [--rounds 5] [--duration 8] [--connections 64] [--extra-keys 10000]
+                                [--request-log]
 
 Throughput on two shared cores is noisy; CPU time per request is steadier.
 This starts the hello-world baseline and `upjobs serve` on a small database
@@ -10,12 +11,14 @@ both, `--rounds` times. For each run it reads the server's user and system
 CPU time from /proc and wrk's own from its rusage, divides by the requests
 answered, and prints the medians: requests/s, the ratio to hello, and the
 microseconds of CPU each request cost the server and the load generator.
-`--extra-keys N` first creates N more keys through the admin API (the
+`--request-log` runs the server at its shipped log level (a line per
+request, written to a file in the temporary directory) instead of warnings
+only. `--extra-keys N` first creates N more keys through the admin API (the
 in-memory key map's size), then waits until the server is idle.
 Needs the release binaries (`cargo build --release --bin upjobs --example
 hello`) and wrk.
 """
-import argparse, json, os, statistics, subprocess, sys, tempfile
+import argparse, json, os, shutil, statistics, subprocess, sys, tempfile
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (reuses its paths and helpers)
@@ -54,6 +57,7 @@ def main():
     parser.add_argument("--duration", type=int, default=8)
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--extra-keys", type=int, default=0)
+    parser.add_argument("--request-log", action="store_true")
     args = parser.parse_args()
     workdir = tempfile.mkdtemp(prefix="upjobs-health-cpu-")
     db = os.path.join(workdir, "health.db")
@@ -64,7 +68,7 @@ def main():
     subprocess.run([bench.BIN, "import", "--db", db, data], check=True, capture_output=True)
     key = bench.create_key(db, "enterprise", "health-cpu", ["--rate-limit-per-min", "1000000000", "--burst", "1000000000"])
     hello = subprocess.Popen([bench.HELLO, "127.0.0.1:18182"], stdout=subprocess.DEVNULL)
-    server = bench.Server(db, 18183)
+    server = bench.Server(db, 18183, log_path=os.path.join(workdir, "serve.log") if args.request_log else None)
     for index in range(args.extra_keys):
         bench.http("POST", server.url + "/admin/api/keys", json.dumps({"name": f"bulk-{index}", "plan": "starter"}).encode(),
                    {"Authorization": "Bearer " + bench.ADMIN_TOKEN, "Content-Type": "application/json"})
@@ -78,6 +82,7 @@ def main():
     finally:
         server.stop()
         hello.terminate()
+        shutil.rmtree(workdir, ignore_errors=True)
     ratios = [health["requests_per_second"] / base["requests_per_second"]
               for base, health in zip(runs["hello"], runs["/health"])]
     summary = {name: {field: round(statistics.median(run[field] for run in measured), 2) for field in measured[0]}
@@ -85,6 +90,7 @@ def main():
     summary["ratio_median"] = round(statistics.median(ratios), 3)
     summary["ratios"] = [round(ratio, 3) for ratio in ratios]
     summary["extra_keys"] = args.extra_keys
+    summary["request_log"] = args.request_log
     print(json.dumps(summary, indent=2))
 
 

@@ -176,10 +176,38 @@ fn main() {
     }
 }
 
+/// Logging for the one-shot commands: a few warnings at most, written as
+/// they happen.
 fn init_logging(format: LogFormat, default_level: &str) {
+    install_logging(format, default_level, std::io::stderr);
+}
+
+/// Logging for the server, which writes a line per request: lines go through
+/// a channel to a thread that writes them in batches, so a request costs no
+/// `write(2)` and no lock on stderr. Nothing is dropped: a full channel (16k
+/// lines, a few MiB) makes the request thread wait, as a blocking write did.
+/// Lines still queued are written when the guard drops, at the end of `serve`.
+fn init_server_logging(format: LogFormat) -> tracing_appender::non_blocking::WorkerGuard {
+    let (writer, guard) = tracing_appender::non_blocking::NonBlockingBuilder::default()
+        .lossy(false)
+        .buffered_lines_limit(16 * 1024)
+        .thread_name("upjobs-log")
+        .finish(BufWriter::with_capacity(64 * 1024, std::io::stderr()));
+    install_logging(format, "info", writer);
+    guard
+}
+
+fn install_logging<W>(format: LogFormat, default_level: &str, writer: W)
+where
+    W: for<'writer> tracing_subscriber::fmt::MakeWriter<'writer> + Send + Sync + 'static,
+{
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default_level));
-    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    // Colours only for a person at a terminal, never into a file or journal.
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(writer);
     match format {
         LogFormat::Json => builder.json().init(),
         LogFormat::Pretty => builder.init(),
@@ -196,7 +224,7 @@ fn open_store_without_ingest(db: &Path) -> Result<Store> {
 }
 
 fn serve(config: ServeConfig) -> Result<()> {
-    init_logging(config.log_format, "info");
+    let _log_writer = init_server_logging(config.log_format);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
     runtime.block_on(async move {
         let listen = config.listen;

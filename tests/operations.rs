@@ -454,3 +454,39 @@ fn request_logs_name_the_key_id_never_the_key() {
     assert!(request_line["fields"]["latency_us"].is_u64());
     assert!(!log.contains("q=react"), "query values stay out of the log");
 }
+
+/// The default (pretty) log: a line per request reaches the file while the
+/// server keeps running (lines are written in batches by a log thread, not
+/// held until exit), and no terminal colour codes go into a file.
+#[test]
+fn pretty_request_logs_reach_a_file_as_plain_text_while_serving() {
+    let dir = tempfile::tempdir().unwrap();
+    let log_path = dir.path().join("server.log");
+    let mut child = Command::new(binary())
+        .args(["serve", "--db", dir.path().join("t.db").to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(&log_path).unwrap())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = lines.next().unwrap().unwrap().rsplit("://").next().unwrap().to_string();
+    std::thread::spawn(move || for _ in lines {});
+    for _ in 0..3 {
+        let answer = raw_request(&address, b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let log = loop {
+        let log = std::fs::read_to_string(&log_path).unwrap();
+        if log.lines().filter(|line| line.contains("status=404")).count() == 3 || Instant::now() > deadline {
+            break log;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let _ = child.kill();
+    child.wait().unwrap();
+    assert_eq!(log.lines().filter(|line| line.contains("status=404")).count(), 3, "three request lines in:\n{log}");
+    assert!(!log.contains('\u{1b}'), "terminal escape codes in a log file:\n{log}");
+}

@@ -3,7 +3,7 @@
 //! attempt of each of its messages.
 //!
 //!     cargo run --release --example webhooks_bench -- [--subscriptions 1000] [--jobs 10000] [--batch 100]
-//!         [--niche 1] [--end-to-end 0]
+//!         [--niche 1 | --broad-percent 25] [--end-to-end 0]
 //!
 //! Everything runs in this one process on 127.0.0.1: the server (`upjobs::run`
 //! on a temporary database), a receiver that answers 204 and notes when
@@ -43,13 +43,14 @@ struct Settings {
     batch: usize,
     /// 0 skips the end-to-end run (server, deliveries, receiver).
     end_to_end: usize,
-    /// 1: every subscription names a category, a skill and a country (a
-    /// narrow niche); 0: the broad mix of `subscription_filters`.
-    niche: usize,
+    /// Percent of the subscriptions drawn from the broad mix of
+    /// `subscription_filters`; the others are narrow niches (a category, a
+    /// skill and a country). `--niche 1` is 0, the default 100.
+    broad_percent: usize,
 }
 
 fn settings() -> Settings {
-    let mut settings = Settings { subscriptions: 1_000, jobs: 10_000, batch: 100, end_to_end: 1, niche: 0 };
+    let mut settings = Settings { subscriptions: 1_000, jobs: 10_000, batch: 100, end_to_end: 1, broad_percent: 100 };
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     for pair in arguments.chunks(2) {
         let value = pair.get(1).and_then(|value| value.parse().ok()).expect("every flag takes a number");
@@ -58,7 +59,8 @@ fn settings() -> Settings {
             "--jobs" => settings.jobs = value,
             "--batch" => settings.batch = value,
             "--end-to-end" => settings.end_to_end = value,
-            "--niche" => settings.niche = value,
+            "--niche" => settings.broad_percent = if value == 1 { 0 } else { 100 },
+            "--broad-percent" => settings.broad_percent = value.min(100),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -141,15 +143,15 @@ fn job_id_of(body: &[u8]) -> String {
 /// Subscriptions as real users write them: a niche (a category, a skill, a
 /// few skills, a country or a group) narrowed by a budget, a tier or
 /// payment verification.
-fn subscription_filters(count: usize, niche: bool) -> Vec<Value> {
+fn subscription_filters(count: usize, broad_percent: usize) -> Vec<Value> {
     let mut random = ChaCha8Rng::seed_from_u64(5);
     let categories = upjobs::taxonomy::CATEGORIES;
     let countries = ["US", "GB", "CA", "AU", "DE", "IN", "FR", "NL", "SG", "AE"];
     (0..count)
-        .map(|_| {
+        .map(|index| {
             let category = &categories[random.random_range(0..categories.len())];
             let skill = category.typical_skills[random.random_range(0..category.typical_skills.len().min(6))];
-            if niche {
+            if index % 100 >= broad_percent {
                 let country = countries[random.random_range(0..countries.len())];
                 return json!({"category": category.slug, "skills": skill, "country": country});
             }
@@ -452,7 +454,7 @@ async fn time_writer_side(settings: &Settings, jobs: &[upjobs::model::Job], filt
 async fn main() {
     let settings = settings();
     let jobs = generated_jobs(settings.jobs);
-    let filters = subscription_filters(settings.subscriptions, settings.niche == 1);
+    let filters = subscription_filters(settings.subscriptions, settings.broad_percent);
     time_matcher(&jobs, &filters);
     let (without, with, messages) = time_writer_side(&settings, &jobs, &filters).await;
     println!(

@@ -885,3 +885,31 @@ async fn a_pending_retry_survives_kill_9_of_the_real_binary() {
     assert_eq!(received[1].header("webhook-id"), first.header("webhook-id"));
     assert_eq!(received[1].json()["data"]["id"], "killed-1");
 }
+
+/// Attempts go on while the writer is busy (a long ingest, say): finished
+/// outcomes wait to be recorded, but the worker keeps starting the next due
+/// messages instead of stopping at its 64 concurrent requests.
+#[tokio::test]
+async fn deliveries_go_on_while_the_writer_is_busy() {
+    let receiver = Receiver::start(204).await;
+    let app = spawn(|_| {}).await;
+    let key = app.create_key("business").await;
+    create_webhook(&app, &key, &receiver.url, json!({"category": "web-development"})).await;
+    let jobs: Vec<Value> = (0..150).map(|index| distinct_job(&format!("busy-{index}"), 1)).collect();
+    assert_eq!(app.ingest(&jobs).await["inserted"], 150);
+    let writer = app.state.store.writer.clone();
+    let busy = tokio::spawn(async move {
+        writer
+            .call(|_| {
+                std::thread::sleep(Duration::from_secs(5));
+                Ok(())
+            })
+            .await
+    });
+
+    let received = receiver.wait_for(150, Duration::from_secs(4)).await;
+    assert!(!busy.is_finished(), "all 150 arrived only after the writer was free again");
+    let ids: HashSet<&str> = received.iter().map(|request| request.header("webhook-id")).collect();
+    assert_eq!(ids.len(), 150, "each message once");
+    busy.await.unwrap().unwrap();
+}

@@ -409,9 +409,18 @@ pub struct DueMessage {
 }
 
 /// Pending messages due at `now`, oldest due first, leaving out the
-/// subscriptions in `skip` (those already at their concurrency limit).
-pub fn due_messages(conn: &Connection, now: i64, skip: &[String], limit: i64) -> Result<Vec<DueMessage>> {
-    let placeholders: Vec<String> = (0..skip.len()).map(|index| format!("?{}", index + 3)).collect();
+/// messages in `taken` (started or finished, their outcome not committed
+/// yet) and the subscriptions in `skip` (those already at their concurrency
+/// limit). `taken` is left out on the due-time index, before any row is
+/// read, so the worker can look again while its outcomes wait for the writer.
+pub fn due_messages(
+    conn: &Connection,
+    now: i64,
+    taken: &[i64],
+    skip: &[String],
+    limit: i64,
+) -> Result<Vec<DueMessage>> {
+    let placeholders: Vec<String> = (0..skip.len()).map(|index| format!("?{}", index + 4)).collect();
     let skip_clause = if skip.is_empty() {
         String::new()
     } else {
@@ -422,10 +431,12 @@ pub fn due_messages(conn: &Connection, now: i64, skip: &[String], limit: i64) ->
          CASE WHEN j.visible = 1 THEN j.doc END, s.url, s.secret, s.previous_secret, s.previous_secret_expires_at \
          FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id \
          LEFT JOIN jobs j ON j.id = m.job_id \
-         WHERE m.status = 'pending' AND m.next_attempt_at <= ?1 AND s.active = 1 {skip_clause} \
+         WHERE m.status = 'pending' AND m.next_attempt_at <= ?1 \
+         AND m.seq NOT IN (SELECT value FROM json_each(?3)) AND s.active = 1 {skip_clause} \
          ORDER BY m.next_attempt_at, m.seq LIMIT ?2"
     );
-    let mut values: Vec<rusqlite::types::Value> = vec![now.into(), limit.into()];
+    let taken = format!("[{}]", taken.iter().map(i64::to_string).collect::<Vec<_>>().join(","));
+    let mut values: Vec<rusqlite::types::Value> = vec![now.into(), limit.into(), taken.into()];
     values.extend(skip.iter().map(|id| rusqlite::types::Value::Text(id.clone())));
     let mut statement = conn.prepare_cached(&sql)?;
     let rows = statement
@@ -512,18 +523,22 @@ pub fn defer_pending(conn: &Connection, subscription_id: &str, until: i64) -> Re
     Ok(())
 }
 
-/// Ends a message as delivered and marks its endpoint healthy, in one
-/// statement per table (this runs for every delivery).
-pub fn note_delivered(conn: &Connection, seq: i64, subscription_id: &str, attempts: i64, now: i64) -> Result<()> {
+/// Ends a message as delivered.
+pub fn mark_delivered(conn: &Connection, seq: i64, attempts: i64, now: i64) -> Result<()> {
     conn.prepare_cached(
         "UPDATE webhook_messages SET status = 'delivered', attempts = ?2, finished_at = ?3 WHERE seq = ?1",
     )?
     .execute(params![seq, attempts, now])?;
+    Ok(())
+}
+
+/// Marks an endpoint healthy after `count` deliveries, the last at `at`.
+pub fn note_successes(conn: &Connection, subscription_id: &str, count: i64, at: i64) -> Result<()> {
     conn.prepare_cached(
         "UPDATE webhook_subscriptions SET last_success_at = ?2, failing_since = NULL, consecutive_failures = 0, \
-         delivered_count = delivered_count + 1 WHERE id = ?1",
+         delivered_count = delivered_count + ?3 WHERE id = ?1",
     )?
-    .execute(params![subscription_id, now])?;
+    .execute(params![subscription_id, at, count])?;
     Ok(())
 }
 

@@ -40,6 +40,13 @@ use tokio::task::JoinSet;
 
 /// Requests in flight at once, over all endpoints.
 pub const MAX_CONCURRENT_DELIVERIES: usize = 64;
+/// Free request slots that make the worker look for more due messages
+/// without waiting for the finished ones to be recorded.
+const REFILL_AT: usize = 16;
+/// Messages started whose outcome is not committed yet; past this many the
+/// worker starts nothing new until a recording commits (it bounds memory and
+/// the list of messages the due query leaves out).
+const MAX_UNRECORDED: usize = 4_096;
 /// Requests in flight at once to one subscription's endpoint.
 pub const MAX_CONCURRENT_PER_SUBSCRIPTION: usize = 8;
 /// An attempt that has no complete answer after this long failed.
@@ -143,7 +150,8 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         if *stop.borrow() {
             break;
         }
-        if look_now {
+        // At MAX_UNRECORDED, `look_now` waits for the recording to commit.
+        if look_now && in_flight.len() < MAX_UNRECORDED {
             look_now = false;
             let free = MAX_CONCURRENT_DELIVERIES.saturating_sub(deliveries.len());
             if free > 0 {
@@ -152,13 +160,16 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                     .filter(|(_, count)| **count >= MAX_CONCURRENT_PER_SUBSCRIPTION)
                     .map(|(id, _)| id.clone())
                     .collect();
-                let limit = (free + in_flight.len()) as i64;
+                let taken: Vec<i64> = in_flight.iter().copied().collect();
                 let now = state.clock.now_millis();
                 let found = state
                     .store
                     .readers
                     .read(move |conn| {
-                        Ok((rows::due_messages(conn, now, &skip, limit)?, rows::next_due_after(conn, now)?))
+                        Ok((
+                            rows::due_messages(conn, now, &taken, &skip, free as i64)?,
+                            rows::next_due_after(conn, now)?,
+                        ))
                     })
                     .await;
                 match found {
@@ -231,6 +242,11 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                                 }
                             }
                             unrecorded.push(outcome);
+                            // Keep the requests flowing while outcomes wait
+                            // for the writer (busy with an ingest, say).
+                            if MAX_CONCURRENT_DELIVERIES - deliveries.len() >= REFILL_AT {
+                                look_now = true;
+                            }
                         }
                         // A panicked attempt leaves its message pending; it
                         // will be picked up again.
@@ -290,7 +306,13 @@ fn start_recording(
 }
 
 /// Applies outcomes: attempt rows, message states, endpoint health.
+///
+/// Deliveries mark their endpoint healthy once per batch and endpoint (a
+/// broad subscription gets hundreds per batch); any other outcome for that
+/// endpoint first writes the deliveries before it, so the endpoint's state
+/// follows the order of the outcomes.
 pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy) -> crate::error::Result<()> {
+    let mut successes: HashMap<&str, (i64, i64)> = HashMap::new();
     for outcome in outcomes {
         let subscription_id = outcome.attempt.subscription_id.as_str();
         // The subscription (and its messages) may have been deleted meanwhile.
@@ -301,9 +323,17 @@ pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy
         }
         let now = outcome.finished_at;
         let attempts = outcome.previous_attempts + 1;
+        if !matches!(outcome.verdict, Verdict::Delivered)
+            && let Some((count, at)) = successes.remove(subscription_id)
+        {
+            rows::note_successes(conn, subscription_id, count, at)?;
+        }
         match outcome.verdict {
             Verdict::Delivered => {
-                rows::note_delivered(conn, outcome.message_seq, subscription_id, attempts, now)?;
+                rows::mark_delivered(conn, outcome.message_seq, attempts, now)?;
+                let (count, at) = successes.entry(subscription_id).or_default();
+                *count += 1;
+                *at = now;
             }
             Verdict::Dropped => {
                 rows::fail_message(conn, outcome.message_seq, subscription_id, attempts, now)?;
@@ -340,6 +370,9 @@ pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy
                 }
             }
         }
+    }
+    for (subscription_id, (count, at)) in successes {
+        rows::note_successes(conn, subscription_id, count, at)?;
     }
     Ok(())
 }
@@ -627,5 +660,79 @@ mod tests {
         assert_eq!(state(&conn), ("failed".to_string(), 3));
         let attempts: i64 = conn.query_row("SELECT count(*) FROM webhook_attempts", [], |r| r.get(0)).unwrap();
         assert_eq!(attempts, 3);
+    }
+
+    /// Five pending messages of one subscription, in an in-memory database.
+    fn five_pending_messages() -> rusqlite::Connection {
+        let conn = rusqlite::Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&conn).unwrap();
+        conn.execute_batch(
+            "INSERT INTO webhook_subscriptions (id, key_id, url, secret, created_at) VALUES ('wh_1', 'key_1', 'https://x', 's', 0);",
+        )
+        .unwrap();
+        for seq in 1..=5 {
+            conn.execute(
+                "INSERT INTO webhook_messages (seq, id, subscription_id, event_type, job_id, next_attempt_at, created_at)
+                 VALUES (?1, 'msg_' || ?1, 'wh_1', 'job.created', 'upwork-1', 0, 0)",
+                [seq],
+            )
+            .unwrap();
+        }
+        conn
+    }
+
+    fn outcome_for(seq: i64, verdict: Verdict, finished_at: i64) -> Outcome {
+        Outcome { message_seq: seq, finished_at, hold_endpoint: false, ..outcome(0, verdict) }
+    }
+
+    /// The endpoint's health is written once per batch for its deliveries,
+    /// yet ends as if each outcome had been applied in order.
+    #[test]
+    fn deliveries_in_a_batch_count_once_and_keep_the_order_of_outcomes() {
+        let policy = Policy { retry_schedule: vec![Duration::from_secs(5)], disable_after: None };
+        let health = |conn: &rusqlite::Connection| -> (i64, i64, Option<i64>, Option<i64>) {
+            conn.query_row(
+                "SELECT delivered_count, consecutive_failures, last_success_at, failing_since FROM webhook_subscriptions",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+            )
+            .unwrap()
+        };
+        let conn = five_pending_messages();
+        let retry = Verdict::Retry { not_before: None };
+        record(
+            &conn,
+            &[
+                outcome_for(1, Verdict::Delivered, 10),
+                outcome_for(2, Verdict::Delivered, 20),
+                outcome_for(3, retry, 30),
+                outcome_for(4, Verdict::Delivered, 40),
+            ],
+            &policy,
+        )
+        .unwrap();
+        assert_eq!(health(&conn), (3, 0, Some(40), None), "the last outcome, a delivery, leaves the endpoint healthy");
+
+        let conn = five_pending_messages();
+        record(&conn, &[outcome_for(1, Verdict::Delivered, 10), outcome_for(2, retry, 20)], &policy).unwrap();
+        assert_eq!(health(&conn), (1, 1, Some(10), Some(20)), "the last outcome, a failure, leaves it failing");
+        let delivered: i64 = conn
+            .query_row("SELECT count(*) FROM webhook_messages WHERE status = 'delivered'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(delivered, 1);
+    }
+
+    /// The due query leaves out messages whose outcome is not committed yet,
+    /// so the worker can look again before the writer has recorded them.
+    #[test]
+    fn due_messages_leave_out_the_ones_taken() {
+        let conn = five_pending_messages();
+        let seqs = |taken: &[i64], limit: i64| -> Vec<i64> {
+            rows::due_messages(&conn, 1, taken, &[], limit).unwrap().iter().map(|message| message.seq).collect()
+        };
+        assert_eq!(seqs(&[], 3), vec![1, 2, 3]);
+        assert_eq!(seqs(&[1, 2, 4], 3), vec![3, 5]);
+        assert_eq!(seqs(&[1, 2, 3, 4, 5], 3), Vec::<i64>::new());
+        assert!(rows::due_messages(&conn, 1, &[], &["wh_1".to_string()], 3).unwrap().is_empty(), "skipped endpoint");
     }
 }

@@ -9,10 +9,12 @@ Destructive: prunes the given database (use a copy of bench.py's file; the
 data spans the 60 days before 2026-11-01). Starts `upjobs serve` with
 `--max-retention-days 45`, measures /jobs?limit=20 p99 with wrk for 10 s
 idle (response cache off, after the start-up work), then calls POST /admin/api/prune and measures in 5 s windows until it
-returns. Prints JSON with the idle p99, every window's p99, rows deleted and
-the prune's duration.
+returns. Prints JSON with the idle p99, every window's p99 and start (seconds
+into the prune), rows deleted, the prune's duration, and when each of its
+phases ended (deleting rows, merging the search index, returning free pages;
+from the server's `upjobs::retention` log lines).
 """
-import argparse, json, os, sqlite3, subprocess, sys, threading, time, urllib.request
+import argparse, datetime, json, os, re, sqlite3, subprocess, sys, tempfile, threading, time, urllib.request
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (reuses its helpers)
@@ -35,8 +37,11 @@ def main():
     # The response cache is off: every request runs its query, so the
     # figure is the database's, not the cache's (a prune commits every few
     # milliseconds, which would also make cached answers miss unevenly).
+    # Warnings, and the prune's phase lines; no line per request.
+    log_path = os.path.join(tempfile.mkdtemp(prefix="upjobs-prune-"), "serve.log")
     server = bench.Server(args.db, 18190, {"UPJOBS_MAX_RETENTION_DAYS": args.max_retention_days, "UPJOBS_PRUNE_INTERVAL": "86400",
-                                           "UPJOBS_RESPONSE_CACHE_ENTRIES": "0"})
+                                           "UPJOBS_RESPONSE_CACHE_ENTRIES": "0",
+                                           "RUST_LOG": "warn,upjobs::retention=info"}, log_path=log_path)
     bench.wait_idle(server.process.pid)
     url = server.url + args.path
     # Let the copy of the file reach the disk and warm the cache first: a
@@ -61,12 +66,15 @@ def main():
     worker = threading.Thread(target=prune)
     worker.start()
     windows = []
+    window_starts = []
     prune_started = time.monotonic()
+    prune_started_wall = time.time()
     stopped_early = False
     while worker.is_alive():
         if args.max_seconds and time.monotonic() - prune_started > args.max_seconds:
             stopped_early = True
             break
+        window_starts.append(round(time.monotonic() - prune_started, 1))
         windows.append(bench.wrk(url, [key], args.connections, 5))
     if stopped_early:
         idle_after = None
@@ -89,11 +97,24 @@ def main():
         "idle": idle,
         "idle_after": idle_after,
         "during_prune_p99_ms": [window["p99_ms"] for window in windows],
+        "during_prune_window_starts_s": window_starts,
+        "phases_ended_after_s": phase_ends(log_path, prune_started_wall),
         "during_prune_p99_median_ms": p99s[len(p99s) // 2] if p99s else None,
         "during_prune_p99_max_ms": p99s[-1] if p99s else None,
         "during_prune_requests_per_second": [window["requests_per_second"] for window in windows],
         "prune": outcome,
     }, indent=2))
+
+
+def phase_ends(log_path, started_wall):
+    """Seconds into the prune at which each logged phase ended."""
+    ends = {}
+    for line in open(log_path, errors="replace"):
+        match = re.match(r"(\S+Z)\s+INFO upjobs::retention: prune: (rows deleted|search index merged|free pages returned)", line)
+        if match:
+            at = datetime.datetime.fromisoformat(match.group(1).replace("Z", "+00:00")).timestamp()
+            ends[match.group(2)] = round(at - started_wall, 1)
+    return ends
 
 
 def count_jobs(db):

@@ -46,6 +46,13 @@ pub struct PruneReport {
     pub search_index_merge_steps: i64,
 }
 
+/// Free pages one step hands back to the file system (8 MiB of 16 KiB
+/// pages). `incremental_vacuum` moves pages from the end of the file into
+/// the holes, so a step writes about this much to the WAL and then to the
+/// file at the next checkpoint; larger steps made I/O bursts that slowed
+/// reads beside them.
+const VACUUM_STEP_PAGES: i64 = 512;
+
 /// A bound on one pass's merge steps (each moves `SEARCH_MERGE_STEP_PAGES`
 /// leaf pages; this is far more than any index needs): under a steady
 /// stream of new jobs the merge could otherwise chase new segments forever.
@@ -78,6 +85,7 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64, pace: Pace) ->
     let max = config.max_retention_days;
     let days = store.readers.read(move |conn| retention_days(conn, max, now)).await?;
     let mut report = PruneReport { retention_days: days, ..PruneReport::default() };
+    let phase_started = std::time::Instant::now();
     if let Some(days) = days {
         let cutoff = seq_floor(now - days * 86_400);
         loop {
@@ -118,25 +126,41 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64, pace: Pace) ->
         }
         pace.rest_after(started).await;
     }
+    tracing::info!(
+        jobs_deleted = report.jobs_deleted,
+        request_log_deleted = report.request_log_deleted,
+        seconds = phase_started.elapsed().as_secs_f64(),
+        "prune: rows deleted"
+    );
+    let phase_started = std::time::Instant::now();
     report.search_index_merge_steps = merge_search_index(store, pace).await?;
+    tracing::info!(
+        steps = report.search_index_merge_steps,
+        seconds = phase_started.elapsed().as_secs_f64(),
+        "prune: search index merged"
+    );
     // Hand freed pages back to the file system a slice at a time.
+    let phase_started = std::time::Instant::now();
+    let mut free_pages = 0;
     loop {
         let started = std::time::Instant::now();
-        let freed = store
+        let free = store
             .writer
             .call(|writer| {
                 let free: i64 = writer.conn.query_row("PRAGMA freelist_count", [], |r| r.get(0))?;
                 if free > 0 {
-                    writer.conn.execute_batch("PRAGMA incremental_vacuum(4000)")?;
+                    writer.conn.execute_batch(&format!("PRAGMA incremental_vacuum({VACUUM_STEP_PAGES})"))?;
                 }
                 Ok(free)
             })
             .await?;
-        if freed <= 4000 {
+        free_pages = free_pages.max(free);
+        if free <= VACUUM_STEP_PAGES {
             break;
         }
         pace.rest_after(started).await;
     }
+    tracing::info!(free_pages, seconds = phase_started.elapsed().as_secs_f64(), "prune: free pages returned");
     Ok(report)
 }
 

@@ -273,12 +273,18 @@ $('#copy-key').addEventListener('click', async () => {
   if (!ok) { newKeyInput.focus(); newKeyInput.select(); }
 });
 newKeyInput.addEventListener('focus', () => newKeyInput.select());
-$('#close-new-key').addEventListener('click', () => newKeyDialog.close());
-$('#new-key-playground').addEventListener('click', () => {
+// The full key leaves the DOM as soon as the dialog closes (memory only):
+// at once when one of its buttons closes it, and on the `close` event (which
+// comes a task later) when Escape does.
+function closeNewKey() {
+  newKeyInput.value = '';
   newKeyDialog.close();
+}
+$('#close-new-key').addEventListener('click', closeNewKey);
+$('#new-key-playground').addEventListener('click', () => {
+  closeNewKey();
   window.location.hash = '#/playground';
 });
-// The full key leaves the DOM as soon as the dialog closes (memory only).
 newKeyDialog.addEventListener('close', () => { newKeyInput.value = ''; });
 
 // ---------------------------------------------------- change plan / edit

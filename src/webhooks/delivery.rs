@@ -41,7 +41,8 @@ use tokio::task::JoinSet;
 /// Requests in flight at once, over all endpoints.
 pub const MAX_CONCURRENT_DELIVERIES: usize = 64;
 /// Free request slots that make the worker look for more due messages
-/// without waiting for the finished ones to be recorded.
+/// without waiting for the finished ones to be recorded (when its last look
+/// found as many as it asked for, or an endpoint at its limit got a slot).
 const REFILL_AT: usize = 16;
 /// Messages started whose outcome is not committed yet; past this many the
 /// worker starts nothing new until a recording commits (it bounds memory and
@@ -142,6 +143,10 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     let mut unrecorded: Vec<Outcome> = Vec::new();
     let mut recording: Option<tokio::task::JoinHandle<Vec<i64>>> = None;
     let mut look_now = true;
+    // Whether the last look found as many due messages as it asked for (so
+    // more may be waiting); a finished attempt looks again only then, or
+    // when it frees a slot at an endpoint that was at its limit.
+    let mut more_due = false;
     let mut wait = IDLE_POLL;
     let mut last_prune: Option<Instant> = None;
     let mut last_hold: HashMap<String, Instant> = HashMap::new();
@@ -174,6 +179,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                     .await;
                 match found {
                     Ok((due, next_due_at)) => {
+                        more_due = due.len() >= free;
                         for message in due {
                             if deliveries.len() >= MAX_CONCURRENT_DELIVERIES {
                                 break;
@@ -225,7 +231,11 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                     Err(error) => (error.id(), None),
                 };
                 if let Some((seq, subscription_id)) = running.remove(&task) {
+                    // A slot freed at an endpoint that was at its limit may
+                    // let its waiting messages go, whatever the last look saw.
+                    let mut endpoint_was_full = false;
                     if let Some(count) = per_subscription.get_mut(&subscription_id) {
+                        endpoint_was_full = *count >= MAX_CONCURRENT_PER_SUBSCRIPTION;
                         *count = count.saturating_sub(1);
                         if *count == 0 {
                             per_subscription.remove(&subscription_id);
@@ -244,7 +254,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                             unrecorded.push(outcome);
                             // Keep the requests flowing while outcomes wait
                             // for the writer (busy with an ingest, say).
-                            if MAX_CONCURRENT_DELIVERIES - deliveries.len() >= REFILL_AT {
+                            if (more_due || endpoint_was_full)
+                                && MAX_CONCURRENT_DELIVERIES - deliveries.len() >= REFILL_AT
+                            {
                                 look_now = true;
                             }
                         }

@@ -404,16 +404,15 @@ fn sighup_reloads_the_tls_certificate() {
     child.wait().unwrap();
 }
 
-/// One JSON log line per request with the key's id, never the key itself.
-#[test]
-fn request_logs_name_the_key_id_never_the_key() {
-    let dir = tempfile::tempdir().unwrap();
-    let log_path = dir.path().join("server.log");
+/// `upjobs serve` on a fresh database in `dir` at the shipped log level
+/// (`RUST_LOG` unset), its stderr in `dir/server.log`: (child, address, log).
+fn serve_logging_to_file(dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, String, std::path::PathBuf) {
+    let log_path = dir.join("server.log");
     let mut child = Command::new(binary())
-        .args(["serve", "--db", dir.path().join("t.db").to_str().unwrap(), "--listen", "127.0.0.1:0"])
-        .args(["--log-format", "json"])
+        .args(["serve", "--db", dir.join("t.db").to_str().unwrap(), "--listen", "127.0.0.1:0"])
+        .args(extra)
         .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
-        .env("RUST_LOG", "info")
+        .env_remove("RUST_LOG")
         .stdout(Stdio::piped())
         .stderr(std::fs::File::create(&log_path).unwrap())
         .spawn()
@@ -421,6 +420,14 @@ fn request_logs_name_the_key_id_never_the_key() {
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let address = lines.next().unwrap().unwrap().rsplit("://").next().unwrap().to_string();
     std::thread::spawn(move || for _ in lines {});
+    (child, address, log_path)
+}
+
+/// One JSON log line per request with the key's id, never the key itself.
+#[test]
+fn request_logs_name_the_key_id_never_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut child, address, log_path) = serve_logging_to_file(dir.path(), &["--log-format", "json"]);
     let body = r#"{"name":"log","plan":"starter"}"#;
     let created = raw_request(
         &address,
@@ -461,18 +468,7 @@ fn request_logs_name_the_key_id_never_the_key() {
 #[test]
 fn pretty_request_logs_reach_a_file_as_plain_text_while_serving() {
     let dir = tempfile::tempdir().unwrap();
-    let log_path = dir.path().join("server.log");
-    let mut child = Command::new(binary())
-        .args(["serve", "--db", dir.path().join("t.db").to_str().unwrap(), "--listen", "127.0.0.1:0"])
-        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
-        .env_remove("RUST_LOG")
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(&log_path).unwrap())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let address = lines.next().unwrap().unwrap().rsplit("://").next().unwrap().to_string();
-    std::thread::spawn(move || for _ in lines {});
+    let (mut child, address, log_path) = serve_logging_to_file(dir.path(), &[]);
     for _ in 0..3 {
         let answer = raw_request(&address, b"GET /nowhere HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         assert!(answer.starts_with("HTTP/1.1 404"), "{answer}");

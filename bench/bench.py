@@ -106,8 +106,9 @@ def http(method, url, body=None, headers=None):
 
 class Server:
     def __init__(self, db, port, extra_env=None, log_path=None):
-        """`log_path`: keep the shipped log level (a line per request) and
-        write the log there; otherwise only warnings, thrown away."""
+        """`log_path`: write stderr there, at the shipped log level (a line
+        per request) unless `extra_env` sets RUST_LOG; without it, only
+        warnings, thrown away."""
         env = dict(os.environ, UPJOBS_ADMIN_TOKEN=ADMIN_TOKEN, RUST_LOG="warn")
         if log_path:
             del env["RUST_LOG"]

@@ -411,8 +411,8 @@ pub struct DueMessage {
 /// Pending messages due at `now`, oldest due first, leaving out the
 /// messages in `taken` (started or finished, their outcome not committed
 /// yet) and the subscriptions in `skip` (those already at their concurrency
-/// limit). `taken` is left out on the due-time index, before any row is
-/// read, so the worker can look again while its outcomes wait for the writer.
+/// limit), so the worker can look again while its outcomes wait for the
+/// writer.
 pub fn due_messages(
     conn: &Connection,
     now: i64,

@@ -10,7 +10,7 @@ use std::time::Instant;
 use upjobs::api::admin::{KeyChanges, new_key_row};
 use upjobs::clock::{Clock, format_unix, parse_time_or_date};
 use upjobs::config::{LogFormat, ServeConfig};
-use upjobs::ingest::{self, IngestOptions, IngestReport, Prepared};
+use upjobs::ingest::{IngestOptions, IngestReport, sources};
 use upjobs::store::{self, Store, keys as key_rows};
 
 #[derive(Parser)]
@@ -298,9 +298,6 @@ async fn reload_tls_on_hangup(tls: upjobs::tls::TlsAcceptor) {
     }
 }
 
-/// Records per writer transaction during import.
-const IMPORT_BATCH: usize = 5_000;
-
 /// Leaf pages per merge step at the end of an import (nothing else runs, so
 /// larger steps than the server's: fewer, bigger transactions).
 const IMPORT_MERGE_STEP_PAGES: i64 = 4096;
@@ -314,16 +311,17 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
     store.writer.call_blocking(|writer| Ok(writer.conn.execute_batch("PRAGMA cache_size = -262144")?))?;
     let options = IngestOptions { spam_threshold };
     let mut total = IngestReport::default();
+    let mut rejected_count = 0;
     for file in files {
-        let report = import_file(&store, file, options).with_context(|| format!("importing {}", file.display()))?;
-        total.merge(report);
+        let outcome = import_file(&store, file, options).with_context(|| format!("importing {}", file.display()))?;
+        rejected_count += outcome.rejected_count;
+        total.merge(outcome.report);
+        if let Some(error) = outcome.error {
+            print_rejections(&total, rejected_count);
+            bail!("importing {}: {error} ({} jobs stored before it stay stored)", file.display(), total.accepted());
+        }
     }
-    for rejected in total.rejected.iter().take(20) {
-        eprintln!("rejected line {} ({}): {}", rejected.line, rejected.id.as_deref().unwrap_or("-"), rejected.error);
-    }
-    if total.rejected.len() > 20 {
-        eprintln!("... and {} more rejected records", total.rejected.len() - 20);
-    }
+    print_rejections(&total, rejected_count);
     // A bulk load leaves the full-text index in many segments, and every
     // query opens each one: merge them into one now (~5 % of a 1M import)
     // rather than leave it to the server's hourly maintenance. Steps, not
@@ -344,83 +342,61 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
         total.updated,
         total.duplicates,
         total.spam,
-        total.rejected.len(),
+        rejected_count,
         seconds,
         accepted as f64 / seconds.max(1e-9),
         merge_seconds
     );
-    if accepted == 0 && !total.rejected.is_empty() {
+    if accepted == 0 && rejected_count > 0 {
         bail!("no record was accepted");
     }
     Ok(())
 }
 
-fn import_file(store: &Store, file: &Path, options: IngestOptions) -> Result<IngestReport> {
-    let (reader, size): (Box<dyn Read + Send>, Option<u64>) = if file.as_os_str() == "-" {
-        (Box::new(std::io::stdin()), None)
-    } else {
-        let opened = std::fs::File::open(file).context("opening the file")?;
-        let size = opened.metadata().ok().map(|meta| meta.len());
-        (Box::new(opened), size)
-    };
-    let progress = match size {
-        Some(bytes) if std::io::stderr().is_terminal() => indicatif::ProgressBar::new(bytes).with_style(
+/// The first rejections, one line each, then how many more there were.
+fn print_rejections(total: &IngestReport, rejected_count: u64) {
+    for rejected in total.rejected.iter().take(20) {
+        eprintln!("rejected line {} ({}): {}", rejected.line, rejected.id.as_deref().unwrap_or("-"), rejected.error);
+    }
+    let listed = total.rejected.len().min(20) as u64;
+    if rejected_count > listed {
+        eprintln!("... and {} more rejected records", rejected_count - listed);
+    }
+}
+
+/// Imports one file (or standard input for `-`) with the server's
+/// streaming reader: NDJSON line by line, a JSON array element by element
+/// after a first pass that checks its syntax, so memory stays flat
+/// whatever the size. A JSON array on standard input is the exception: it
+/// has to be read twice, so it is read into memory first.
+fn import_file(store: &Store, file: &Path, options: IngestOptions) -> Result<sources::StreamOutcome> {
+    let now = Clock::system().now_unix();
+    if file.as_os_str() == "-" {
+        let mut reader = BufReader::with_capacity(1 << 20, std::io::stdin());
+        let first = reader.fill_buf()?.iter().find(|byte| !byte.is_ascii_whitespace()).copied();
+        if first == Some(b'[') {
+            let mut body = Vec::new();
+            reader.read_to_end(&mut body)?;
+            return Ok(sources::import_blocking(store, std::io::Cursor::new(body), options, now));
+        }
+        return Ok(sources::import_blocking(store, sources::ForwardOnly(reader), options, now));
+    }
+    let opened = std::fs::File::open(file).context("opening the file")?;
+    let size = opened.metadata().context("reading the file's size")?.len();
+    // A JSON array is read twice (syntax, then records): the bar shows
+    // each pass.
+    let progress = if std::io::stderr().is_terminal() {
+        indicatif::ProgressBar::new(size).with_style(
             indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {binary_bytes_per_sec} eta {eta}")
                 .expect("a valid progress template"),
-        ),
-        _ => indicatif::ProgressBar::hidden(),
+        )
+    } else {
+        indicatif::ProgressBar::hidden()
     };
-    let mut reader = BufReader::with_capacity(1 << 20, progress.wrap_read(reader));
-    let first = reader.fill_buf()?.iter().find(|byte| !byte.is_ascii_whitespace()).copied();
-    let now = Clock::system().now_unix();
-    let mut report = IngestReport::default();
-    if first == Some(b'[') {
-        let mut body = Vec::new();
-        reader.read_to_end(&mut body)?;
-        let records = ingest::parse_records(&body)?;
-        for chunk in records.chunks(IMPORT_BATCH) {
-            let prepared = chunk.iter().cloned().map(|(line, record)| ingest::prepare(line, record)).collect();
-            report.merge(ingest::store_batch_blocking(store, prepared, options, now)?);
-        }
-        progress.finish_and_clear();
-        return Ok(report);
-    }
-    // NDJSON: prepare batches on this thread while the writer stores the
-    // previous one, so parsing and SQLite work overlap on two cores.
-    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Prepared>>(2);
-    let writer_store = store.clone();
-    let storing = std::thread::spawn(move || -> Result<IngestReport> {
-        let mut report = IngestReport::default();
-        for batch in receiver {
-            report.merge(ingest::store_batch_blocking(&writer_store, batch, options, now)?);
-        }
-        Ok(report)
-    });
-    let mut batch = Vec::with_capacity(IMPORT_BATCH);
-    let mut line = Vec::new();
-    let mut number = 0;
-    loop {
-        line.clear();
-        if reader.read_until(b'\n', &mut line)? == 0 {
-            break;
-        }
-        number += 1;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let record = serde_json::from_slice(&line).map_err(|error| format!("invalid JSON: {error}"));
-        batch.push(ingest::prepare(number, record));
-        if batch.len() == IMPORT_BATCH && sender.send(std::mem::take(&mut batch)).is_err() {
-            break;
-        }
-    }
-    if !batch.is_empty() {
-        let _ = sender.send(batch);
-    }
-    drop(sender);
-    report.merge(storing.join().map_err(|_| anyhow::anyhow!("the storing thread panicked"))??);
+    let reader = BufReader::with_capacity(1 << 20, progress.wrap_read(opened));
+    let outcome = sources::import_blocking(store, reader, options, now);
     progress.finish_and_clear();
-    Ok(report)
+    Ok(outcome)
 }
 
 fn gen_jobs(count: usize, seed: u64, days: u32, now: Option<String>) -> Result<()> {

@@ -136,6 +136,33 @@ fn import_reads_stdin() {
 }
 
 #[test]
+fn import_reads_a_json_array_file_and_refuses_a_broken_one_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    let text = String::from_utf8(generated()).unwrap();
+    let mut values: Vec<Value> = text.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    values.insert(2, serde_json::json!({"id": "no-title", "posted_on": "2026-01-01T00:00:00Z"}));
+    let array = format!("\n\n  {}\n", serde_json::to_string_pretty(&values).unwrap());
+    let file = dir.path().join("jobs.json");
+    std::fs::write(&file, &array).unwrap();
+    let output = run_ok(&["import", "--db", path_arg(&db), path_arg(&file)], None);
+    assert!(stdout(&output).starts_with("imported 200 jobs (200 new, 0 updated,"), "{}", stdout(&output));
+    assert!(stdout(&output).contains("1 rejected"), "{}", stdout(&output));
+    // In an array, a record's "line" is its position.
+    assert!(stderr(&output).contains("rejected line 3 (no-title)"), "{}", stderr(&output));
+
+    // An array cut short is refused before anything of it is stored.
+    let broken_db = dir.path().join("broken.db");
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, &array[..array.len() / 2]).unwrap();
+    let output = run(&["import", "--db", path_arg(&broken_db), path_arg(&broken)], None);
+    assert!(!output.status.success());
+    assert!(stderr(&output).contains("Invalid JSON array"), "{}", stderr(&output));
+    assert!(stderr(&output).contains("0 jobs stored before it"), "{}", stderr(&output));
+    assert!(stdout(&run_ok(&["check", "--db", path_arg(&broken_db)], None)).contains("jobs: 0 ("));
+}
+
+#[test]
 fn import_reports_bad_lines_and_keeps_good_ones() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("upjobs.db");

@@ -3,10 +3,9 @@
 //!
 //! Every source (`upjobs import`, `POST /admin/api/jobs`, the inbox folder,
 //! feeds) goes through `prepare` → `store_batch`, so they all validate,
-//! deduplicate and score the same way. The API, the inbox and feeds read
-//! their bodies with `sources::ingest_stream` (batches, bounded memory);
-//! `upjobs import` reads NDJSON line by line and a JSON array with
-//! `parse_records`.
+//! deduplicate and score the same way, and all read their input with
+//! `sources`' streaming reader (a JSON array when the first non-blank byte
+//! is `[`, NDJSON otherwise; batches, bounded memory).
 
 pub mod dedup;
 pub mod feed;
@@ -71,27 +70,6 @@ impl Default for IngestOptions {
 pub enum Prepared {
     Row { line: usize, row: Box<JobRow> },
     Rejected(Rejected),
-}
-
-/// Splits a body into records: a JSON array, or NDJSON (one object a line;
-/// blank lines are skipped). A body that is neither is one error.
-pub fn parse_records(body: &[u8]) -> Result<Vec<(usize, std::result::Result<Value, String>)>> {
-    let first = body.iter().position(|byte| !byte.is_ascii_whitespace());
-    let Some(first) = first else { return Ok(Vec::new()) };
-    if body[first] == b'[' {
-        let items: Vec<Value> =
-            serde_json::from_slice(body).map_err(|error| Error::bad_request(format!("Invalid JSON array: {error}")))?;
-        return Ok(items.into_iter().enumerate().map(|(index, value)| (index + 1, Ok(value))).collect());
-    }
-    let mut records = Vec::new();
-    for (index, line) in body.split(|byte| *byte == b'\n').enumerate() {
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        let parsed = serde_json::from_slice::<Value>(line).map_err(|error| format!("invalid JSON: {error}"));
-        records.push((index + 1, parsed));
-    }
-    Ok(records)
 }
 
 /// Validates, scores and fingerprints one record.

@@ -1,12 +1,13 @@
-//! The background ingest sources (the inbox folder and feeds): the streaming
-//! reader they share, and their health as `GET /admin/api/stats` shows it.
+//! The streaming reader every ingest source shares (`upjobs import`,
+//! `POST /admin/api/jobs`, the inbox folder, feeds), and the background
+//! sources' health as `GET /admin/api/stats` shows it.
 //!
 //! # Streaming
 //!
-//! [`ingest_stream`] reads a body the way `parse_records` does (a JSON array
-//! when the first non-blank byte is `[`, NDJSON otherwise) but never holds
-//! more than two batches of records in memory, so a 1 GB export costs the
-//! same memory as a 10 MB one:
+//! [`ingest_stream`] and [`import_blocking`] read a JSON array when the first
+//! non-blank byte is `[`, NDJSON otherwise, and never hold more than two
+//! batches of records in memory, so a 1 GB export costs the same memory as
+//! a 10 MB one:
 //!
 //! - NDJSON is read line by line; a line that is not JSON, or longer than
 //!   [`MAX_RECORD_BYTES`], is one rejected record, like any invalid record.
@@ -18,14 +19,16 @@
 //!
 //! A blocking thread parses and prepares (validation, spam scoring,
 //! fingerprints: the CPU work) while the writer stores the previous batch,
-//! so the two overlap, as in `upjobs import`.
+//! so the two overlap. `upjobs import` reads its files the same way
+//! ([`import_blocking`]).
 
 use super::{IngestOptions, IngestReport, Prepared, Rejected};
 use crate::state::AppState;
+use crate::store::Store;
 use serde::de::{Deserializer as _, Error as _, SeqAccess, Visitor};
 use serde::{Deserialize as _, Serialize};
 use serde_json::Value;
-use std::io::{BufRead, Seek, SeekFrom};
+use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::sync::Mutex;
 
 /// Records per writer transaction when a source streams a file or a body:
@@ -170,6 +173,72 @@ where
     outcome
 }
 
+/// [`ingest_stream`] without a runtime, for `upjobs import`: the records are
+/// read and prepared on a thread of their own while this one stores the
+/// batches. Ingest metrics are not counted (there is no server).
+pub fn import_blocking<R>(store: &Store, reader: R, options: IngestOptions, now: i64) -> StreamOutcome
+where
+    R: BufRead + Seek + Send + 'static,
+{
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Vec<Prepared>>(2);
+    let reading = std::thread::Builder::new()
+        .name("upjobs-import-read".into())
+        .spawn(move || read_records(reader, &sender, PRODUCTION_LIMITS));
+    let reading = match reading {
+        Ok(reading) => reading,
+        Err(error) => {
+            return StreamOutcome { error: Some(format!("could not start reading: {error}")), ..Default::default() };
+        }
+    };
+    let mut outcome = StreamOutcome::default();
+    while let Some(batch) = receiver.blocking_recv() {
+        match super::store_batch_blocking(store, batch, options, now) {
+            Ok(report) => outcome.add(report),
+            Err(error) => {
+                outcome.error = Some(format!("could not store the records: {error}"));
+                break;
+            }
+        }
+    }
+    drop(receiver);
+    let read_error = match reading.join() {
+        Ok(result) => result.err(),
+        Err(_) => Some("the reading thread panicked".to_string()),
+    };
+    if outcome.error.is_none() {
+        outcome.error = read_error;
+    }
+    outcome
+}
+
+/// A reader that cannot seek (standard input, a pipe), for
+/// [`import_blocking`]: NDJSON is read front to back and never seeks; a
+/// JSON array is read twice and needs a reader that can (a file, or the
+/// input read into memory first).
+pub struct ForwardOnly<R>(pub R);
+
+impl<R: Read> Read for ForwardOnly<R> {
+    fn read(&mut self, buffer: &mut [u8]) -> std::io::Result<usize> {
+        self.0.read(buffer)
+    }
+}
+
+impl<R: BufRead> BufRead for ForwardOnly<R> {
+    fn fill_buf(&mut self) -> std::io::Result<&[u8]> {
+        self.0.fill_buf()
+    }
+
+    fn consume(&mut self, amount: usize) {
+        self.0.consume(amount)
+    }
+}
+
+impl<R> Seek for ForwardOnly<R> {
+    fn seek(&mut self, _: SeekFrom) -> std::io::Result<u64> {
+        Err(std::io::Error::new(std::io::ErrorKind::Unsupported, "this input cannot be read twice"))
+    }
+}
+
 /// The message of a read that stopped because nobody stores its batches
 /// any more; the storing side has already recorded the reason.
 const RECEIVER_GONE: &str = "stopped: the records could not be stored";
@@ -213,18 +282,21 @@ impl Batcher<'_> {
 }
 
 fn read_records<R: BufRead + Seek>(mut reader: R, sender: &BatchSender, limits: ReadLimits) -> Result<(), String> {
-    let first = first_non_blank_byte(&mut reader).map_err(|error| format!("could not read: {error}"))?;
-    reader.seek(SeekFrom::Start(0)).map_err(|error| format!("could not read: {error}"))?;
+    let (first, blank_lines) = skip_blanks(&mut reader).map_err(|error| format!("could not read: {error}"))?;
     let mut batcher =
         Batcher { sender, batch: Vec::with_capacity(limits.batch_records), batch_records: limits.batch_records };
     match first {
         None => Ok(()),
         Some(b'[') => read_array(reader, &mut batcher),
-        Some(_) => read_ndjson(reader, &mut batcher, limits.max_record_bytes),
+        Some(_) => read_ndjson(reader, &mut batcher, limits.max_record_bytes, blank_lines),
     }
 }
 
-fn first_non_blank_byte(reader: &mut impl BufRead) -> std::io::Result<Option<u8>> {
+/// Consumes the blanks at the start of `reader`; returns the first other
+/// byte (not consumed) and how many lines the blanks ended, so that NDJSON
+/// line numbers still count from the top of the input.
+fn skip_blanks(reader: &mut impl BufRead) -> std::io::Result<(Option<u8>, usize)> {
+    let mut lines = 0;
     loop {
         let available = match reader.fill_buf() {
             Ok(available) => available,
@@ -232,19 +304,26 @@ fn first_non_blank_byte(reader: &mut impl BufRead) -> std::io::Result<Option<u8>
             Err(error) => return Err(error),
         };
         if available.is_empty() {
-            return Ok(None);
+            return Ok((None, lines));
         }
-        if let Some(byte) = available.iter().find(|byte| !byte.is_ascii_whitespace()) {
-            return Ok(Some(*byte));
+        let blanks = available.iter().take_while(|byte| byte.is_ascii_whitespace()).count();
+        lines += available[..blanks].iter().filter(|byte| **byte == b'\n').count();
+        let first = available.get(blanks).copied();
+        reader.consume(blanks);
+        if first.is_some() {
+            return Ok((first, lines));
         }
-        let length = available.len();
-        reader.consume(length);
     }
 }
 
-fn read_ndjson(mut reader: impl BufRead, batcher: &mut Batcher, max_record_bytes: usize) -> Result<(), String> {
+fn read_ndjson(
+    mut reader: impl BufRead,
+    batcher: &mut Batcher,
+    max_record_bytes: usize,
+    lines_before: usize,
+) -> Result<(), String> {
     let mut line = Vec::new();
-    let mut line_number = 0;
+    let mut line_number = lines_before;
     loop {
         let too_long = match read_line_bounded(&mut reader, &mut line, max_record_bytes) {
             Ok(Some(too_long)) => too_long,
@@ -305,8 +384,9 @@ fn read_line_bounded(reader: &mut impl BufRead, line: &mut Vec<u8>, limit: usize
 fn read_array<R: BufRead + Seek>(mut reader: R, batcher: &mut Batcher) -> Result<(), String> {
     // First pass: syntax only (`IgnoredAny` keeps nothing), so a broken
     // array is refused before any of it is stored.
+    let start = reader.stream_position().map_err(|error| format!("could not read: {error}"))?;
     check_json_syntax(&mut reader).map_err(|error| format!("{INVALID_ARRAY}: {error}"))?;
-    reader.seek(SeekFrom::Start(0)).map_err(|error| format!("could not read: {error}"))?;
+    reader.seek(SeekFrom::Start(start)).map_err(|error| format!("could not read: {error}"))?;
     let mut deserializer = serde_json::Deserializer::from_reader(reader);
     match (&mut deserializer).deserialize_seq(BatchingVisitor { batcher: &mut *batcher }) {
         Ok(()) => batcher.flush(),
@@ -412,6 +492,29 @@ mod tests {
             assert!(result.as_ref().is_err_and(|error| error.starts_with("Invalid JSON array")), "{result:?}");
             assert!(batches.is_empty(), "{body}");
         }
+    }
+
+    #[test]
+    fn a_reader_that_cannot_seek_streams_ndjson_but_not_an_array() {
+        let (sender, mut receiver) = tokio::sync::mpsc::channel(1_000);
+        let ndjson = format!("\n\n{}\n{}\n", job("a"), job("b"));
+        let reader = ForwardOnly(std::io::Cursor::new(ndjson.into_bytes()));
+        assert_eq!(read_records(reader, &sender, PRODUCTION_LIMITS), Ok(()));
+        let lines: Vec<usize> = receiver
+            .try_recv()
+            .unwrap()
+            .into_iter()
+            .map(|prepared| match prepared {
+                Prepared::Row { line, .. } => line,
+                Prepared::Rejected(rejected) => panic!("rejected: {}", rejected.error),
+            })
+            .collect();
+        assert_eq!(lines, vec![3, 4]);
+
+        let array = format!("[{}]", job("a"));
+        let result = read_records(ForwardOnly(std::io::Cursor::new(array.into_bytes())), &sender, PRODUCTION_LIMITS);
+        assert!(result.as_ref().is_err_and(|error| error.contains("cannot be read twice")), "{result:?}");
+        assert!(receiver.try_recv().is_err(), "nothing of the array was sent");
     }
 
     #[test]

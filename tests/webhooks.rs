@@ -437,6 +437,78 @@ async fn gone_disables_the_subscription() {
 }
 
 #[tokio::test]
+async fn a_disabled_webhook_is_turned_on_again_with_a_new_url_and_filters() {
+    let (gone, working) = (Receiver::start(410).await, Receiver::start(204).await);
+    let app = spawn(|config| config.webhook_retry_schedule = "1s,1s".into()).await;
+    let key = app.create_key("business").await;
+    let id = create_webhook(&app, &key, &gone.url, json!({})).await["id"].as_str().unwrap().to_string();
+    let path = format!("/webhooks/{id}");
+    app.ingest(&[distinct_job("patch-1", 1)]).await;
+    gone.wait_for(1, Duration::from_secs(5)).await;
+    eventually(Duration::from_secs(5), "the subscription to be disabled", || async {
+        (webhook(&app, &key, &id).await["active"] == false).then_some(())
+    })
+    .await;
+
+    let changes = json!({
+        "active": true,
+        "url": working.url,
+        "filters": {"category": "web-development"},
+        "description": "moved"
+    });
+    let response = call(&app, Method::PATCH, &path, &key, Some(changes)).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let shown = &response.data()[0];
+    assert_eq!(shown["active"], true);
+    assert_eq!(shown["disabled_reason"], Value::Null);
+    assert_eq!(shown["failing_since"], Value::Null);
+    assert_eq!(shown["failures"], 0);
+    assert_eq!(shown["url"], working.url.as_str());
+    assert_eq!(shown["filters"], json!({"category": "web-development"}));
+    assert_eq!(shown["description"], "moved");
+    assert!(shown.get("secret").is_none(), "{shown}");
+
+    // Only the new filters match, and only the new URL receives.
+    let matching = in_category(distinct_job("patch-web", 1), "web-development", "Web Development");
+    let other = in_category(distinct_job("patch-mobile", 1), "mobile-development", "Mobile Development");
+    app.ingest(&[matching, other]).await;
+    let received = working.wait_for(1, Duration::from_secs(5)).await;
+    assert!(received[0].body.contains("\"id\":\"patch-web\""), "{}", received[0].body);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(working.received().len(), 1, "the other category does not match");
+    assert_eq!(gone.received().len(), 1, "the old URL receives nothing more");
+
+    // Bad changes are refused and change nothing.
+    for (body, expected) in [
+        (json!({}), "Nothing to change"),
+        (json!({"active": "yes"}), "Invalid active"),
+        (json!({"secret": "whsec_x"}), "Unknown field 'secret'"),
+        (json!({"filters": {"budgetmin": 5}}), "Unknown parameter 'budgetmin'"),
+        (json!({"url": "ftp://example.com/hook", "active": false}), "url"),
+        (json!({"description": "x".repeat(501)}), "Invalid description"),
+    ] {
+        let response = call(&app, Method::PATCH, &path, &key, Some(body.clone())).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{body}: {}", response.text());
+        assert!(response.message().contains(expected), "{body}: {}", response.message());
+    }
+    let unchanged = webhook(&app, &key, &id).await;
+    assert_eq!((&unchanged["url"], &unchanged["active"]), (&json!(working.url), &json!(true)));
+    assert_eq!(unchanged["filters"], json!({"category": "web-development"}));
+    let other_key = app.create_key("enterprise").await;
+    let response = call(&app, Method::PATCH, &path, &other_key, Some(json!({"active": false}))).await;
+    assert_eq!(response.status, StatusCode::NOT_FOUND);
+
+    // Turned off by its owner: nothing more arrives.
+    let response = call(&app, Method::PATCH, &path, &key, Some(json!({"active": false}))).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert_eq!(response.data()[0]["active"], false);
+    assert!(response.data()[0]["disabled_reason"].as_str().unwrap().contains("PATCH"), "{}", response.text());
+    app.ingest(&[in_category(distinct_job("patch-web-2", 1), "web-development", "Web Development")]).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(working.received().len(), 1, "a subscription turned off receives nothing");
+}
+
+#[tokio::test]
 async fn redirects_are_not_followed_and_count_as_failures() {
     let receiver = Receiver::start(200).await;
     receiver.answer_with(Answer { status: 302, headers: vec![("location", "http://127.0.0.1:9/elsewhere".into())] });

@@ -140,6 +140,7 @@ pub fn document() -> Value {
             "/webhooks/{id}": {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
                 "get": {"summary": "One subscription", "responses": with_errors(json!({"200": ok(json!({}))}))},
+                "patch": {"summary": "Change the url, filters or description; turn off or on again (active)", "responses": with_errors(json!({"200": ok(json!({}))}))},
                 "delete": {"summary": "Delete a subscription", "responses": with_errors(json!({"200": ok(json!({}))}))}
             },
             "/webhooks/{id}/test": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "Send a webhook.test event", "responses": with_errors(json!({"200": ok(json!({}))}))}},
@@ -168,5 +169,21 @@ mod tests {
             assert!(documented.contains(name), "{name} is missing from openapi.json");
         }
         assert_eq!(documented.len(), FILTER_PARAMETERS.len() + LIST_PARAMETERS.len());
+    }
+
+    #[test]
+    fn every_documented_operation_is_a_route() {
+        let document = document();
+        let mut operations = 0;
+        for (path, item) in document["paths"].as_object().unwrap() {
+            let concrete = path.replace("{id}", "some-id").replace("{name}", "starter");
+            for (method, _) in item.as_object().unwrap().iter().filter(|(name, _)| *name != "parameters") {
+                let method = hyper::Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+                let routed = crate::http::router::route(&method, &concrete);
+                assert!(routed.is_ok(), "{method} {path} is documented but not routed: {routed:?}");
+                operations += 1;
+            }
+        }
+        assert!(operations > 10, "{operations}");
     }
 }

@@ -24,6 +24,8 @@ pub const PLAN_MESSAGE: &str = "Webhooks are available on the Business and Enter
 pub const MAX_WEBHOOKS_PER_KEY: i64 = 100;
 const MAX_DESCRIPTION_CHARS: usize = 500;
 const BODY_LIMIT: usize = 64 * 1024;
+/// Why a subscription is off when its owner turned it off.
+const DISABLED_BY_OWNER: &str = "Turned off with PATCH /webhooks/{id}.";
 /// How long the previous secret keeps signing after a rotation.
 const SECRET_OVERLAP_MILLIS: i64 = 24 * 3_600_000;
 const DEFAULT_DELIVERIES: i64 = 100;
@@ -40,6 +42,7 @@ pub async fn handle(context: &Context, caller: &Caller, route: Route, request: R
         Route::WebhooksCreate => create(context, caller, request).await,
         Route::Webhook(id) => show(context, caller, &id, &request).await,
         Route::WebhookDelete(id) => delete(context, caller, &id, &request).await,
+        Route::WebhookUpdate(id) => update(context, caller, &id, request).await,
         Route::WebhookTest(id) => test(context, caller, &id, &request).await,
         Route::WebhookDeliveries(id) => deliveries(context, caller, &id, &request).await,
         Route::WebhookRotateSecret(id) => rotate_secret(context, caller, &id, &request).await,
@@ -132,6 +135,26 @@ async fn show(context: &Context, caller: &Caller, id: &str, request: &Request<In
     Ok(envelope(context, Envelope::ok(Data::one(value))))
 }
 
+/// A body's `url`: trimmed, and a target the SSRF guard can check.
+fn url_field(value: &Value) -> Result<(String, hyper::Uri)> {
+    let Value::String(url) = value else { return Err(Error::bad_request("Invalid url: must be a string")) };
+    let url = url.trim().to_string();
+    let target = guard::parse_target(&url).map_err(Error::bad_request)?;
+    Ok((url, target))
+}
+
+/// A body's `description`: a string of at most 500 characters, or null.
+fn description_field(value: &Value) -> Result<Option<String>> {
+    match value {
+        Value::Null => Ok(None),
+        Value::String(text) if text.chars().count() <= MAX_DESCRIPTION_CHARS => Ok(Some(text.trim().to_string())),
+        Value::String(_) => {
+            Err(Error::bad_request(format!("Invalid description: longer than {MAX_DESCRIPTION_CHARS} characters")))
+        }
+        _ => Err(Error::bad_request("Invalid description: must be a string")),
+    }
+}
+
 async fn create(context: &Context, caller: &Caller, request: Request<Incoming>) -> Result<Response<Body>> {
     split_query(request.uri().query().unwrap_or(""), &[])?;
     let body = read_json(request, BODY_LIMIT).await?;
@@ -141,22 +164,11 @@ async fn create(context: &Context, caller: &Caller, request: Request<Incoming>) 
     if let Some(unknown) = body.keys().find(|name| !matches!(name.as_str(), "url" | "filters" | "description")) {
         return Err(Error::bad_request(format!("Unknown field '{unknown}' (expected url, filters, description)")));
     }
-    let url = match body.get("url") {
-        Some(Value::String(url)) => url.trim().to_string(),
-        Some(_) => return Err(Error::bad_request("Invalid url: must be a string")),
-        None => return Err(Error::bad_request("Missing url: the https URL to deliver events to")),
+    let Some(url) = body.get("url") else {
+        return Err(Error::bad_request("Missing url: the https URL to deliver events to"));
     };
-    let target = guard::parse_target(&url).map_err(Error::bad_request)?;
-    let description = match body.get("description") {
-        None | Some(Value::Null) => None,
-        Some(Value::String(text)) if text.chars().count() <= MAX_DESCRIPTION_CHARS => Some(text.trim().to_string()),
-        Some(Value::String(_)) => {
-            return Err(Error::bad_request(format!(
-                "Invalid description: longer than {MAX_DESCRIPTION_CHARS} characters"
-            )));
-        }
-        Some(_) => return Err(Error::bad_request("Invalid description: must be a string")),
-    };
+    let (url, target) = url_field(url)?;
+    let description = body.get("description").map(description_field).transpose()?.flatten();
     let (_, stored_filters) = filters::validate(body.get("filters"))?;
     guard::check_target(&target, context.state.config.webhook_allow_private).await.map_err(Error::bad_request)?;
 
@@ -209,6 +221,76 @@ async fn delete(context: &Context, caller: &Caller, id: &str, request: &Request<
     Ok(envelope(context, Envelope::ok(Data::one(json!({"id": id, "deleted": true}))).with_message("Webhook deleted")))
 }
 
+/// `PATCH /webhooks/{id}`: a new URL, filters or description (each checked
+/// as at creation), or the subscription turned off (`"active": false`) or
+/// on again (`"active": true`, which also clears its disabled reason and its
+/// failure streak). Messages given up while it was off are not sent again;
+/// the secret and the delivery history stay.
+async fn update(context: &Context, caller: &Caller, id: &str, request: Request<Incoming>) -> Result<Response<Body>> {
+    split_query(request.uri().query().unwrap_or(""), &[])?;
+    let body = read_json(request, BODY_LIMIT).await?;
+    let Value::Object(body) = body else {
+        return Err(Error::bad_request(
+            "Invalid JSON body: expected an object with any of url, filters, description, active",
+        ));
+    };
+    if let Some(unknown) =
+        body.keys().find(|name| !matches!(name.as_str(), "url" | "filters" | "description" | "active"))
+    {
+        return Err(Error::bad_request(format!(
+            "Unknown field '{unknown}' (expected url, filters, description, active)"
+        )));
+    }
+    if body.is_empty() {
+        return Err(Error::bad_request("Nothing to change: give any of url, filters, description, active"));
+    }
+    let url = match body.get("url") {
+        Some(value) => {
+            let (url, target) = url_field(value)?;
+            guard::check_target(&target, context.state.config.webhook_allow_private)
+                .await
+                .map_err(Error::bad_request)?;
+            Some(url)
+        }
+        None => None,
+    };
+    let description = body.get("description").map(description_field).transpose()?;
+    let filters = match body.get("filters") {
+        Some(value) => Some(Value::Object(filters::validate(Some(value))?.1).to_string()),
+        None => None,
+    };
+    let active = match body.get("active") {
+        None => None,
+        Some(Value::Bool(active)) => Some(*active),
+        Some(_) => return Err(Error::bad_request("Invalid active: must be true or false")),
+    };
+    let (id_owned, key_id) = (id.to_string(), caller.entry.id.clone());
+    let now = context.state.clock.now_millis();
+    let row = context
+        .state
+        .store
+        .writer
+        .call(move |writer| {
+            let conn = &writer.conn;
+            let mut row =
+                rows::subscription_by_id(conn, &id_owned)?.filter(|row| row.key_id == key_id).ok_or_else(not_found)?;
+            if url.is_some() || description.is_some() || filters.is_some() {
+                row.url = url.unwrap_or(row.url);
+                row.description = description.unwrap_or(row.description);
+                row.filters = filters.unwrap_or(row.filters);
+                rows::update_subscription(conn, &row)?;
+            }
+            match active {
+                Some(true) if !row.active => rows::enable_subscription(conn, &id_owned)?,
+                Some(false) if row.active => rows::disable_subscription(conn, &id_owned, DISABLED_BY_OWNER, now)?,
+                _ => {}
+            }
+            rows::subscription_by_id(conn, &id_owned)?.ok_or_else(not_found)
+        })
+        .await?;
+    Ok(envelope(context, Envelope::ok(Data::one(subscription_json(&row))).with_message("Webhook updated")))
+}
+
 async fn test(context: &Context, caller: &Caller, id: &str, request: &Request<Incoming>) -> Result<Response<Body>> {
     no_parameters(request)?;
     let (id_owned, key_id) = (id.to_string(), caller.entry.id.clone());
@@ -224,7 +306,8 @@ async fn test(context: &Context, caller: &Caller, id: &str, request: &Request<In
             if !row.active {
                 let reason = row.disabled_reason.unwrap_or_default();
                 return Err(Error::Conflict(format!(
-                    "Webhook is disabled and receives nothing: {reason} Create a new webhook for a working endpoint."
+                    "Webhook is disabled and receives nothing: {reason} Turn it on again with PATCH /webhooks/{{id}} \
+                     and {{\"active\": true}} once the endpoint works."
                 )));
             }
             hooks::enqueue_test(writer, &id_owned, now)

@@ -18,6 +18,7 @@ pub enum Route {
     WebhooksCreate,
     Webhook(String),
     WebhookDelete(String),
+    WebhookUpdate(String),
     WebhookTest(String),
     WebhookDeliveries(String),
     WebhookRotateSecret(String),
@@ -64,7 +65,7 @@ impl Route {
             Route::Usage => "/usage",
             Route::OpenApi => "/openapi.json",
             Route::WebhooksList | Route::WebhooksCreate => "/webhooks",
-            Route::Webhook(_) | Route::WebhookDelete(_) => "/webhooks/{id}",
+            Route::Webhook(_) | Route::WebhookDelete(_) | Route::WebhookUpdate(_) => "/webhooks/{id}",
             Route::WebhookTest(_) => "/webhooks/{id}/test",
             Route::WebhookDeliveries(_) => "/webhooks/{id}/deliveries",
             Route::WebhookRotateSecret(_) => "/webhooks/{id}/rotate-secret",
@@ -102,6 +103,7 @@ impl Route {
                 | Route::WebhooksCreate
                 | Route::Webhook(_)
                 | Route::WebhookDelete(_)
+                | Route::WebhookUpdate(_)
                 | Route::WebhookTest(_)
                 | Route::WebhookDeliveries(_)
                 | Route::WebhookRotateSecret(_)
@@ -148,7 +150,10 @@ pub fn route(method: &Method, path: &str) -> Result<Route, NoRoute> {
         ["webhooks"] if get => Ok(Route::WebhooksList),
         ["webhooks"] => only(post, Route::WebhooksCreate, "GET, HEAD, POST"),
         ["webhooks", hook] if get => Ok(Route::Webhook(id(hook))),
-        ["webhooks", hook] => only(method == Method::DELETE, Route::WebhookDelete(id(hook)), "GET, HEAD, DELETE"),
+        ["webhooks", hook] if method == Method::PATCH => Ok(Route::WebhookUpdate(id(hook))),
+        ["webhooks", hook] => {
+            only(method == Method::DELETE, Route::WebhookDelete(id(hook)), "GET, HEAD, PATCH, DELETE")
+        }
         ["webhooks", hook, "test"] => only(post, Route::WebhookTest(id(hook)), "POST"),
         ["webhooks", hook, "deliveries"] => only(get, Route::WebhookDeliveries(id(hook)), "GET, HEAD"),
         ["webhooks", hook, "rotate-secret"] => only(post, Route::WebhookRotateSecret(id(hook)), "POST"),
@@ -201,5 +206,7 @@ mod tests {
         assert_eq!(route(&Method::GET, "/nope"), Err(NoRoute::NotFound));
         assert_eq!(route(&Method::DELETE, "/admin/api/keys/key_1"), Ok(Route::AdminKeyRevoke("key_1".into())));
         assert_eq!(route(&Method::GET, "/admin/admin.js"), Ok(Route::AdminAsset("admin.js".into())));
+        assert_eq!(route(&Method::PATCH, "/webhooks/wh_1"), Ok(Route::WebhookUpdate("wh_1".into())));
+        assert_eq!(route(&Method::PUT, "/webhooks/wh_1"), Err(NoRoute::MethodNotAllowed("GET, HEAD, PATCH, DELETE")));
     }
 }

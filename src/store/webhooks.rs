@@ -151,6 +151,24 @@ pub fn delete_subscription(conn: &Connection, id: &str) -> Result<bool> {
     Ok(deleted > 0)
 }
 
+/// Writes a subscription's URL, description and filters.
+pub fn update_subscription(conn: &Connection, row: &SubscriptionRow) -> Result<()> {
+    conn.prepare_cached("UPDATE webhook_subscriptions SET url = ?2, description = ?3, filters = ?4 WHERE id = ?1")?
+        .execute(params![row.id, row.url, row.description, row.filters])?;
+    Ok(())
+}
+
+/// Turns a subscription on again with a clean slate: no disabled reason,
+/// no failure streak (its delivery counts and attempts stay).
+pub fn enable_subscription(conn: &Connection, id: &str) -> Result<()> {
+    conn.prepare_cached(
+        "UPDATE webhook_subscriptions SET active = 1, disabled_reason = NULL, disabled_at = NULL, \
+         failing_since = NULL, consecutive_failures = 0 WHERE id = ?1",
+    )?
+    .execute([id])?;
+    Ok(())
+}
+
 /// Installs a new secret; the old one keeps signing until `previous_expires_at`.
 pub fn rotate_secret(conn: &Connection, id: &str, secret: &str, previous_expires_at: i64) -> Result<bool> {
     let changed = conn

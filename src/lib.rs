@@ -101,6 +101,7 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
         metrics: Default::default(),
         webhook_wakeup,
         sources: Default::default(),
+        exports: Arc::new(tokio::sync::Semaphore::new(api::export::EXPORTS_AT_ONCE)),
     });
     Ok((state, startup))
 }

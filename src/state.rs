@@ -54,6 +54,9 @@ pub struct Shared {
     pub webhook_wakeup: Arc<tokio::sync::Notify>,
     /// Health of the ingest sources (feeds, inbox), for the admin stats.
     pub sources: Arc<crate::ingest::sources::SourceHealth>,
+    /// Turns to stream `/jobs/export`: an export holds a read connection
+    /// while it streams, so only `api::export::EXPORTS_AT_ONCE` may.
+    pub exports: Arc<tokio::sync::Semaphore>,
 }
 
 /// The most request-log rows kept in memory between flushes; beyond this the

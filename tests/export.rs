@@ -283,3 +283,81 @@ async fn an_export_counts_one_call_per_started_hundred_rows() {
         expect_calls(&app, &key, expected, query).await;
     }
 }
+
+// ---- slow and stalled clients ----
+
+/// An app holding `count` generated jobs (about 2 KB each), and a key.
+async fn app_with_generated_jobs(count: usize, stall_seconds: u64) -> (TestApp, String) {
+    let app = common::spawn_app_with(|config| config.export_stall_timeout = stall_seconds).await;
+    let key = app.create_key("enterprise").await;
+    let options = upjobs::jobs_gen::GenOptions { count, seed: 5, days: 3, now: chrono::Utc::now() };
+    let jobs: Vec<Value> = upjobs::jobs_gen::generate(&options).map(|job| serde_json::to_value(job).unwrap()).collect();
+    for batch in jobs.chunks(1_000) {
+        app.ingest(batch).await;
+    }
+    (app, key)
+}
+
+/// Starts an export on a raw connection with a tiny receive buffer, reads
+/// its status line, then stops reading.
+async fn stalled_export(app: &TestApp, key: &str) -> tokio::net::TcpStream {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let address: std::net::SocketAddr = app.url.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(address).await.unwrap();
+    let request = format!("GET /jobs/export?format=ndjson HTTP/1.1\r\nhost: test\r\nx-api-key: {key}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut start = [0u8; 12];
+    stream.read_exact(&mut start).await.unwrap();
+    assert_eq!(&start, b"HTTP/1.1 200", "{}", String::from_utf8_lossy(&start));
+    stream
+}
+
+/// Reads what is left of a connection until the server closes it.
+async fn rest_of(mut stream: tokio::net::TcpStream) -> Vec<u8> {
+    use tokio::io::AsyncReadExt;
+    let mut rest = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut rest)).await.expect("closed");
+    rest
+}
+
+#[tokio::test]
+async fn a_client_that_stops_reading_is_cut_off_and_frees_its_turn() {
+    let (app, key) = app_with_generated_jobs(4_000, 1).await;
+    let stalled: Vec<_> = futures_util::future::join_all((0..2).map(|_| stalled_export(&app, &key))).await;
+    // Both turns are taken by clients that do not read; queries still run.
+    let started = Instant::now();
+    assert_eq!(app.get("/jobs?limit=5", &key).await.status, StatusCode::OK);
+    assert!(started.elapsed() < Duration::from_secs(5), "queries waited {:?}", started.elapsed());
+    // A third export gets a turn once the stalled ones are cut off.
+    let response = app.get("/jobs/export?format=ndjson", &key).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    let whole = ndjson_jobs(&response);
+    assert!(whole.len() > 3_500, "{} jobs", whole.len());
+    // A cut-off export ends without the last chunk, so the client can
+    // tell it from a whole one.
+    for stream in stalled {
+        let rest = rest_of(stream).await;
+        assert!(!rest.ends_with(b"0\r\n\r\n"), "a cut-off export must not end like a whole one");
+        assert!(rest.len() < response.body.len(), "{} bytes", rest.len());
+    }
+}
+
+#[tokio::test]
+async fn an_export_waits_for_a_turn_then_is_refused_with_429() {
+    let (app, key) = app_with_generated_jobs(4_000, 60).await;
+    let stalled: Vec<_> = futures_util::future::join_all((0..2).map(|_| stalled_export(&app, &key))).await;
+    let started = Instant::now();
+    let response = app.get("/jobs/export?format=csv", &key).await;
+    assert_eq!(response.status, StatusCode::TOO_MANY_REQUESTS, "{}", response.text());
+    assert!(started.elapsed() >= Duration::from_secs(9), "refused after {:?}", started.elapsed());
+    assert!(response.message().contains("Too many exports are running"), "{}", response.message());
+    assert_eq!(response.header("retry-after"), Some("5".to_string()));
+    assert_eq!(response.json()["retry_after"], 5);
+    // A client that goes away gives its turn back.
+    drop(stalled);
+    let response = app.get("/jobs/export?format=ndjson", &key).await;
+    assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    assert!(ndjson_jobs(&response).len() > 3_500);
+}

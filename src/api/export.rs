@@ -1,5 +1,12 @@
 //! `GET /jobs/export?format=csv|ndjson`: every matching job in the key's
 //! window, streamed in chunks from one read connection, in constant memory.
+//!
+//! An export holds its read connection (and its snapshot) until the last
+//! chunk is taken, so a slow or stalled client holds it too. Two rules keep
+//! that from starving everything else: at most [`EXPORTS_AT_ONCE`] exports
+//! stream at a time (the next one waits up to [`SLOT_WAIT`] for a turn,
+//! then gets 429), and a client that takes no chunk for
+//! `--export-stall-timeout` seconds is cut off.
 
 use super::{Caller, Context, Handled};
 use crate::error::{Error, Result};
@@ -13,12 +20,21 @@ use http_body_util::{BodyExt, StreamBody};
 use hyper::body::{Frame, Incoming};
 use hyper::header::{CONTENT_DISPOSITION, CONTENT_TYPE, HeaderValue};
 use hyper::{Request, Response};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// The most rows one export sends.
 pub const MAX_EXPORT_ROWS: i64 = 100_000;
 /// An export counts as one call per started block of this many rows.
 pub const ROWS_PER_CALL: i64 = 100;
 const CHUNK_BYTES: usize = 64 * 1024;
+/// Exports streaming at once: half the read connections, so queries always
+/// have the other half.
+pub const EXPORTS_AT_ONCE: usize = crate::store::READER_POOL_SIZE / 2;
+/// How long an export waits for a turn before it is refused.
+pub const SLOT_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
+/// `retry_after` of an export refused for want of a turn.
+const BUSY_RETRY_AFTER: u64 = 5;
 
 /// The CSV header: the job's fields, nested ones as dotted names.
 pub const CSV_COLUMNS: &[&str] = &[
@@ -112,14 +128,35 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
         Some(calls) => (calls.max(1) * ROWS_PER_CALL).min(MAX_EXPORT_ROWS),
         None => MAX_EXPORT_ROWS,
     };
+    let turn = match tokio::time::timeout(SLOT_WAIT, context.state.exports.clone().acquire_owned()).await {
+        Ok(Ok(turn)) => turn,
+        _ => {
+            return Err(Error::RateLimited {
+                message: format!("Too many exports are running ({EXPORTS_AT_ONCE} at a time); retry in a few seconds."),
+                retry_after: BUSY_RETRY_AFTER,
+            });
+        }
+    };
+    let stall = std::time::Duration::from_secs(context.state.config.export_stall_timeout.max(1));
+    // Set when the client stopped reading: the body then ends with an error
+    // after what was queued, so the client cannot take a cut-off export for
+    // a whole one.
+    let cut_off = Arc::new(AtomicBool::new(false));
     let (sender, receiver) = tokio::sync::mpsc::channel::<std::io::Result<Frame<Bytes>>>(4);
     let min_seq = caller.min_seq(context.now);
     let now = context.now;
     let state = context.state.clone();
     let entry = caller.entry.clone();
     let limits = caller.limits.clone();
+    let feeder_cut_off = cut_off.clone();
     tokio::spawn(async move {
-        let feeder = sender.clone();
+        let _turn = turn;
+        let feeder = Feeder {
+            sender: sender.clone(),
+            runtime: tokio::runtime::Handle::current(),
+            stall,
+            cut_off: feeder_cut_off,
+        };
         let outcome = state
             .store
             .readers
@@ -139,8 +176,18 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
             }
         }
     });
-    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
-        receiver.recv().await.map(|item| (item, receiver))
+    let stream = futures_util::stream::unfold(Some(receiver), move |receiver| {
+        let cut_off = cut_off.clone();
+        async move {
+            let mut receiver = receiver?;
+            match receiver.recv().await {
+                Some(item) => Some((item, Some(receiver))),
+                None if cut_off.load(Ordering::SeqCst) => {
+                    Some((Err(std::io::Error::other("the client stopped reading")), None))
+                }
+                None => None,
+            }
+        }
     });
     let body: Body = BodyExt::boxed(StreamBody::new(stream));
     let mut response = Response::new(body);
@@ -157,6 +204,32 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
     Ok(Handled::counted(response))
 }
 
+/// Hands chunks from the blocking thread to the response body.
+struct Feeder {
+    sender: tokio::sync::mpsc::Sender<std::io::Result<Frame<Bytes>>>,
+    runtime: tokio::runtime::Handle,
+    /// How long a chunk may wait for the client to take the one before it.
+    stall: std::time::Duration,
+    cut_off: Arc<AtomicBool>,
+}
+
+impl Feeder {
+    /// Sends `chunk`; false when the client has gone or stopped reading
+    /// (then the export ends and its connection is cut).
+    fn send(&self, chunk: Bytes) -> bool {
+        use tokio::sync::mpsc::error::SendTimeoutError;
+        match self.runtime.block_on(self.sender.send_timeout(Ok(Frame::data(chunk)), self.stall)) {
+            Ok(()) => true,
+            Err(SendTimeoutError::Closed(_)) => false,
+            Err(SendTimeoutError::Timeout(_)) => {
+                tracing::info!(seconds = self.stall.as_secs(), "export cut off: the client stopped reading");
+                self.cut_off.store(true, Ordering::SeqCst);
+                false
+            }
+        }
+    }
+}
+
 /// Runs on a blocking thread: walks the rows and sends chunks. Returns how
 /// many rows were sent.
 fn stream_rows(
@@ -166,7 +239,7 @@ fn stream_rows(
     now: i64,
     format: Format,
     max_rows: i64,
-    sender: &tokio::sync::mpsc::Sender<std::io::Result<Frame<Bytes>>>,
+    feeder: &Feeder,
 ) -> Result<i64> {
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK_BYTES * 2);
     if format == Format::Csv {
@@ -195,7 +268,7 @@ fn stream_rows(
         }
         if buffer.len() >= CHUNK_BYTES {
             let chunk = Bytes::from(std::mem::replace(&mut buffer, Vec::with_capacity(CHUNK_BYTES * 2)));
-            if sender.blocking_send(Ok(Frame::data(chunk))).is_err() {
+            if !feeder.send(chunk) {
                 client_gone = true;
                 return false;
             }
@@ -206,7 +279,7 @@ fn stream_rows(
         return Err(error);
     }
     if !client_gone && !buffer.is_empty() {
-        let _ = sender.blocking_send(Ok(Frame::data(Bytes::from(buffer))));
+        feeder.send(Bytes::from(buffer));
     }
     Ok(rows)
 }

@@ -108,6 +108,11 @@ async fn owned(context: &Context, caller: &Caller, id: &str) -> Result<Subscript
     row.filter(|row| row.key_id == caller.entry.id).ok_or_else(not_found)
 }
 
+/// `owned` inside a writer task, where the row must be read again.
+fn owned_row(conn: &rusqlite::Connection, id: &str, key_id: &str) -> Result<SubscriptionRow> {
+    rows::subscription_by_id(conn, id)?.filter(|row| row.key_id == key_id).ok_or_else(not_found)
+}
+
 fn no_parameters(request: &Request<Incoming>) -> Result<()> {
     split_query(request.uri().query().unwrap_or(""), &[]).map(|_| ())
 }
@@ -272,8 +277,7 @@ async fn update(context: &Context, caller: &Caller, id: &str, request: Request<I
         .writer
         .call(move |writer| {
             let conn = &writer.conn;
-            let mut row =
-                rows::subscription_by_id(conn, &id_owned)?.filter(|row| row.key_id == key_id).ok_or_else(not_found)?;
+            let mut row = owned_row(conn, &id_owned, &key_id)?;
             if url.is_some() || description.is_some() || filters.is_some() {
                 row.url = url.unwrap_or(row.url);
                 row.description = description.unwrap_or(row.description);
@@ -300,9 +304,7 @@ async fn test(context: &Context, caller: &Caller, id: &str, request: &Request<In
         .store
         .writer
         .call(move |writer| {
-            let row = rows::subscription_by_id(&writer.conn, &id_owned)?
-                .filter(|row| row.key_id == key_id)
-                .ok_or_else(not_found)?;
+            let row = owned_row(&writer.conn, &id_owned, &key_id)?;
             if !row.active {
                 let reason = row.disabled_reason.unwrap_or_default();
                 return Err(Error::Conflict(format!(
@@ -362,9 +364,7 @@ async fn rotate_secret(
         .store
         .writer
         .call(move |writer| {
-            rows::subscription_by_id(&writer.conn, &id_owned)?
-                .filter(|row| row.key_id == key_id)
-                .ok_or_else(not_found)?;
+            owned_row(&writer.conn, &id_owned, &key_id)?;
             rows::rotate_secret(&writer.conn, &id_owned, &stored_secret, previous_expires_at)
         })
         .await?;

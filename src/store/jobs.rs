@@ -139,7 +139,9 @@ pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, no
     for term in &row.terms {
         insert_term.execute(params![seq, term])?;
     }
-    if !spam {
+    if inserted && !spam {
+        context.dedup.insert_new(seq, row.fingerprint, row.posted_on);
+    } else if !spam {
         context.dedup.insert(seq, row.fingerprint, row.posted_on);
     }
     if inserted && visible {
@@ -298,7 +300,7 @@ fn update_row(
     Ok(())
 }
 
-/// Fills the near-duplicate index with the last 30 days of non-spam jobs.
+/// Fills the (new, empty) near-duplicate index with the recent non-spam jobs.
 pub fn load_dedup_index(conn: &Connection, index: &mut DedupIndex, now: i64) -> Result<()> {
     let mut statement = conn.prepare(
         "SELECT seq, posted_on, fingerprint_exact, fingerprint_simhash FROM jobs \
@@ -307,7 +309,7 @@ pub fn load_dedup_index(conn: &Connection, index: &mut DedupIndex, now: i64) -> 
     let mut rows = statement.query([seq_floor(now - 2 * DUPLICATE_WINDOW_SECONDS)])?;
     while let Some(row) = rows.next()? {
         let fingerprint = Fingerprint { exact: row.get::<_, i64>(2)? as u64, simhash: row.get::<_, i64>(3)? as u64 };
-        index.insert(row.get(0)?, fingerprint, row.get(1)?);
+        index.insert_new(row.get(0)?, fingerprint, row.get(1)?);
     }
     Ok(())
 }

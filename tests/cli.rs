@@ -100,6 +100,9 @@ fn import_then_check() {
     assert!(summary.starts_with("imported 200 jobs (200 new, 0 updated,"), "{summary}");
     assert!(summary.contains("search index merged in"), "{summary}");
     assert_eq!(summary.lines().count(), 1, "one summary line: {summary}");
+    // The import ends by folding its write-ahead log into the file.
+    let wal_bytes = std::fs::metadata(dir.path().join("upjobs.db-wal")).map(|meta| meta.len()).unwrap_or(0);
+    assert_eq!(wal_bytes, 0, "the WAL is checkpointed and truncated");
 
     let output = run_ok(&["check", "--db", path_arg(&db)], None);
     let report = stdout(&output);

@@ -176,17 +176,14 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
             }
         }
     });
-    let stream = futures_util::stream::unfold(Some(receiver), move |receiver| {
-        let cut_off = cut_off.clone();
-        async move {
-            let mut receiver = receiver?;
-            match receiver.recv().await {
-                Some(item) => Some((item, Some(receiver))),
-                None if cut_off.load(Ordering::SeqCst) => {
-                    Some((Err(std::io::Error::other("the client stopped reading")), None))
-                }
-                None => None,
+    let stream = futures_util::stream::unfold(Some((receiver, cut_off)), |state| async move {
+        let (mut receiver, cut_off) = state?;
+        match receiver.recv().await {
+            Some(item) => Some((item, Some((receiver, cut_off)))),
+            None if cut_off.load(Ordering::SeqCst) => {
+                Some((Err(std::io::Error::other("the client stopped reading")), None))
             }
+            None => None,
         }
     });
     let body: Body = BodyExt::boxed(StreamBody::new(stream));

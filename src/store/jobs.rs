@@ -139,10 +139,13 @@ pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, no
     for term in &row.terms {
         insert_term.execute(params![seq, term])?;
     }
-    if inserted && !spam {
-        context.dedup.insert_new(seq, row.fingerprint, row.posted_on);
-    } else if !spam {
-        context.dedup.insert(seq, row.fingerprint, row.posted_on);
+    if !spam {
+        // A new seq has no entry yet: skip the index's search for one.
+        if inserted {
+            context.dedup.insert_new(seq, row.fingerprint, row.posted_on);
+        } else {
+            context.dedup.insert(seq, row.fingerprint, row.posted_on);
+        }
     }
     if inserted && visible {
         context.pending_events.new_visible_jobs.push(seq);

@@ -204,3 +204,42 @@ async fn verdict_on_an_unknown_job_or_with_an_unknown_word_is_refused() {
         app.admin(Method::POST, "/admin/api/jobs/verdict-word/verdict", Some(json!({"verdict": "maybe"}))).await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST, "{}", response.text());
 }
+
+/// Hidden jobs (a duplicate, rule-caught spam, spam by verdict) match no
+/// text search: newest first, by relevance, in `total`, and with a filter
+/// on a job column beside `q` (the query then reads each row; without one it
+/// answers from the full-text index and the hidden-jobs index alone).
+#[tokio::test]
+async fn hidden_jobs_match_no_text_search_in_any_order_or_count() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    let original = distinct_job("text-original", 5);
+    let mut spam = spam_job("text-spam");
+    spam["title"] = json!("Easy data entry project from home, earn $500 a day, no experience");
+    let jobs = [
+        original.clone(),
+        repost(&original, "text-copy"),
+        spam,
+        distinct_job("text-overruled", 3),
+        distinct_job("text-visible", 4),
+    ];
+    let report = app.ingest(&jobs).await;
+    assert_eq!((report["duplicates"].as_i64(), report["spam"].as_i64()), (Some(1), Some(1)), "{report}");
+    verdict(&app, "text-overruled", "spam").await;
+
+    let visible = ["text-original".to_string(), "text-visible".to_string()];
+    for query in [
+        "q=project",
+        "q=project&sort=relevance",
+        "q=project&sort=posted_on_asc",
+        "q=project&job_type=fixed",
+        "q=project&sort=relevance&job_type=fixed",
+    ] {
+        let response = app.get(&format!("/jobs?{query}&include_total=true"), &key).await;
+        assert_eq!(response.status, StatusCode::OK, "{query}: {}", response.text());
+        let mut ids: Vec<String> = response.data().iter().map(|job| job["id"].as_str().unwrap().to_string()).collect();
+        ids.sort();
+        assert_eq!(ids, visible, "{query}");
+        assert_eq!(response.json()["total"], 2, "{query}");
+    }
+}

@@ -79,10 +79,11 @@ pub struct ServeConfig {
     /// Seconds a request may take before it is answered 503 (exports excepted).
     #[arg(long, env = "UPJOBS_REQUEST_TIMEOUT", default_value_t = 30)]
     pub request_timeout: u64,
-    /// Seconds an export may wait for its client to read the next chunk
-    /// before it is cut off (a stalled client must not hold a connection).
-    #[arg(long, env = "UPJOBS_EXPORT_STALL_TIMEOUT", default_value_t = 30)]
-    pub export_stall_timeout: u64,
+    /// Seconds a client may take no data of an answer (its socket full)
+    /// before its connection is closed; an export it stalls gives back its
+    /// turn. A client that stops reading must not hold a connection.
+    #[arg(long, alias = "export-stall-timeout", env = "UPJOBS_STALL_TIMEOUT", default_value_t = 30)]
+    pub stall_timeout: u64,
     /// Read answers kept for repeated identical requests, each for at most
     /// one second and never across a write (0 turns the cache off).
     #[arg(long, env = "UPJOBS_RESPONSE_CACHE_ENTRIES", default_value_t = 128)]

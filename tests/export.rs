@@ -288,7 +288,7 @@ async fn an_export_counts_one_call_per_started_hundred_rows() {
 
 /// An app holding `count` generated jobs (about 2 KB each), and a key.
 async fn app_with_generated_jobs(count: usize, stall_seconds: u64) -> (TestApp, String) {
-    let app = common::spawn_app_with(|config| config.export_stall_timeout = stall_seconds).await;
+    let app = common::spawn_app_with(|config| config.stall_timeout = stall_seconds).await;
     let key = app.create_key("enterprise").await;
     let options = upjobs::jobs_gen::GenOptions { count, seed: 5, days: 3, now: chrono::Utc::now() };
     let jobs: Vec<Value> = upjobs::jobs_gen::generate(&options).map(|job| serde_json::to_value(job).unwrap()).collect();

@@ -108,6 +108,39 @@ async fn slow_clients_are_cut_off() {
     assert!(answer.contains("Request timed out"), "{answer:?}");
 }
 
+/// A client that sends requests and then takes none of the answers is cut
+/// off after `--stall-timeout`: it must not hold its connection (one of
+/// `--max-connections`) for ever. Without the limit the server would wait,
+/// then send every answer once the client reads.
+#[tokio::test]
+async fn a_client_that_stops_reading_answers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app_with(|config| config.stall_timeout = 1).await;
+    let key = app.create_key("enterprise").await;
+    let options = upjobs::jobs_gen::GenOptions { count: 300, seed: 9, days: 3, now: chrono::Utc::now() };
+    let jobs: Vec<serde_json::Value> =
+        upjobs::jobs_gen::generate(&options).map(|job| serde_json::to_value(job).unwrap()).collect();
+    app.ingest(&jobs).await;
+
+    // 80 pipelined requests for ~200 KB answers: far more than the
+    // sockets' buffers hold, and a receive buffer of 4 KiB.
+    let pipelined = 80;
+    let address: std::net::SocketAddr = app.url.trim_start_matches("http://").parse().unwrap();
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(address).await.unwrap();
+    let request = format!("GET /jobs?limit=100 HTTP/1.1\r\nhost: test\r\nx-api-key: {key}\r\n\r\n");
+    stream.write_all(request.repeat(pipelined).as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_secs(3)).await;
+
+    let mut received = Vec::new();
+    let read = tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut received)).await;
+    assert!(read.is_ok(), "the connection stayed open");
+    let answers = received.windows(12).filter(|window| window == b"HTTP/1.1 200").count();
+    assert!(answers < pipelined, "all {answers} answers were sent: the server waited for the stalled client");
+    assert_eq!(app.get("/health", &key).await.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn connection_cap_closes_extra_connections() {
     let app = spawn_app_with(|config| config.max_connections = 2).await;

@@ -6,7 +6,7 @@
 //! that from starving everything else: at most [`EXPORTS_AT_ONCE`] exports
 //! stream at a time (the next one waits up to [`SLOT_WAIT`] for a turn,
 //! then gets 429), and a client that takes no chunk for
-//! `--export-stall-timeout` seconds is cut off.
+//! `--stall-timeout` seconds is cut off.
 
 use super::{Caller, Context, Handled};
 use crate::error::{Error, Result};
@@ -137,7 +137,7 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
             });
         }
     };
-    let stall = std::time::Duration::from_secs(context.state.config.export_stall_timeout.max(1));
+    let stall = std::time::Duration::from_secs(context.state.config.stall_timeout.max(1));
     // Set when the client stopped reading: the body then ends with an error
     // after what was queued, so the client cannot take a cut-off export for
     // a whole one.

@@ -1,0 +1,128 @@
+//! A connection's socket that gives up on a client that stops reading.
+//!
+//! hyper writes an answer until the socket's send buffer is full, then
+//! waits for the client to take some of it. A client that never does would
+//! hold its connection, and one of `--max-connections` slots, for ever:
+//! a slowloris on the reading side, which the header read timeout and the
+//! request deadline (both about what the client sends) do not catch.
+//! [`StallGuard`] fails a write that has made no progress for
+//! `--stall-timeout` seconds; hyper then closes the connection.
+
+use std::future::Future;
+use std::io;
+use std::pin::Pin;
+use std::task::{Context, Poll};
+use std::time::Duration;
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::time::Sleep;
+
+/// `inner` with a limit on how long a write may wait for the client.
+pub struct StallGuard<T> {
+    inner: T,
+    limit: Duration,
+    /// Armed by the first write that has to wait; cleared by any progress.
+    /// Boxed so the guard stays `Unpin`; allocated only when a write waits.
+    deadline: Option<Pin<Box<Sleep>>>,
+}
+
+impl<T> StallGuard<T> {
+    pub fn new(inner: T, limit: Duration) -> Self {
+        StallGuard { inner, limit, deadline: None }
+    }
+
+    /// Called when a write is pending: arms the deadline, or fails once it
+    /// has passed.
+    fn wait<R>(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<R>> {
+        let limit = self.limit;
+        let deadline = self.deadline.get_or_insert_with(|| Box::pin(tokio::time::sleep(limit)));
+        match deadline.as_mut().poll(cx) {
+            Poll::Ready(()) => Poll::Ready(Err(io::Error::new(
+                io::ErrorKind::TimedOut,
+                format!("the client took no data for {} s", limit.as_secs()),
+            ))),
+            Poll::Pending => Poll::Pending,
+        }
+    }
+
+    fn progress<R>(&mut self, outcome: Poll<io::Result<R>>, cx: &mut Context<'_>) -> Poll<io::Result<R>> {
+        match outcome {
+            Poll::Pending => self.wait(cx),
+            ready => {
+                self.deadline = None;
+                ready
+            }
+        }
+    }
+}
+
+impl<T: AsyncRead + Unpin> AsyncRead for StallGuard<T> {
+    fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.inner).poll_read(cx, buf)
+    }
+}
+
+impl<T: AsyncWrite + Unpin> AsyncWrite for StallGuard<T> {
+    fn poll_write(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        let outcome = Pin::new(&mut self.inner).poll_write(cx, buf);
+        self.progress(outcome, cx)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        bufs: &[io::IoSlice<'_>],
+    ) -> Poll<io::Result<usize>> {
+        let outcome = Pin::new(&mut self.inner).poll_write_vectored(cx, bufs);
+        self.progress(outcome, cx)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.inner.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let outcome = Pin::new(&mut self.inner).poll_flush(cx);
+        self.progress(outcome, cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let outcome = Pin::new(&mut self.inner).poll_shutdown(cx);
+        self.progress(outcome, cx)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    #[tokio::test(start_paused = true)]
+    async fn a_write_the_peer_never_takes_fails_after_the_limit() {
+        let (near, mut far) = tokio::io::duplex(1024);
+        let mut guarded = StallGuard::new(near, Duration::from_secs(5));
+        // The pipe holds 1 KiB; the rest waits for a reader that never comes.
+        let error = guarded.write_all(&[7u8; 4096]).await.expect_err("the write gives up");
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        let mut taken = vec![0u8; 4096];
+        assert_eq!(far.read(&mut taken).await.unwrap(), 1024);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_slow_but_steady_reader_is_not_cut_off() {
+        let (near, mut far) = tokio::io::duplex(1024);
+        let mut guarded = StallGuard::new(near, Duration::from_secs(5));
+        let reader = tokio::spawn(async move {
+            let mut total = 0;
+            let mut chunk = [0u8; 512];
+            while total < 16 * 1024 {
+                // Each read comes 4 s after the last: slower in all than
+                // the limit, but never 5 s without progress.
+                tokio::time::sleep(Duration::from_secs(4)).await;
+                total += far.read(&mut chunk).await.unwrap();
+            }
+            total
+        });
+        guarded.write_all(&[7u8; 16 * 1024]).await.expect("every write made progress in time");
+        assert_eq!(reader.await.unwrap(), 16 * 1024);
+    }
+}

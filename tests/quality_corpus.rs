@@ -16,6 +16,7 @@ use std::collections::HashMap;
 use upjobs::ingest::dedup::{self, DedupIndex};
 use upjobs::ingest::spam::{self, DEFAULT_SPAM_THRESHOLD};
 use upjobs::model::Job;
+use upjobs::store::jobs::seq_floor;
 
 const CORPUS: &str = include_str!("fixtures/quality_corpus.ndjson");
 const WINDOW_SECONDS: i64 = 30 * 24 * 3600;
@@ -109,8 +110,12 @@ fn spam_and_duplicates_meet_precision_and_recall_floors() {
     let mut spam_confusion = Confusion::default();
     let mut duplicate_confusion = Confusion::default();
     let mut index = DedupIndex::new();
+    // The index's keys are seqs, as the store gives them: the posting time
+    // times SEQS_PER_SECOND, plus the corpus position to keep them apart.
+    let seq_of = |position: usize| seq_floor(unix_seconds(&corpus[position].job.posted_on)) + position as i64;
     let key_of_id: HashMap<&str, i64> =
-        corpus.iter().enumerate().map(|(position, entry)| (entry.job.id.as_str(), position as i64)).collect();
+        corpus.iter().enumerate().map(|(position, entry)| (entry.job.id.as_str(), seq_of(position))).collect();
+    let position_of_key: HashMap<i64, usize> = (0..corpus.len()).map(|position| (seq_of(position), position)).collect();
     let mut mistakes = Vec::new();
 
     for (position, entry) in corpus.iter().enumerate() {
@@ -124,7 +129,7 @@ fn spam_and_duplicates_meet_precision_and_recall_floors() {
 
         let fingerprint = dedup::fingerprint(&job.title, &job.description);
         let posted_on = unix_seconds(&job.posted_on);
-        let key = position as i64;
+        let key = seq_of(position);
         let found = index.find(fingerprint, posted_on, WINDOW_SECONDS, Some(key));
         let expected = entry.duplicate_of.as_deref().map(|original| key_of_id[original]);
         // A duplicate counts as caught only when it points at its own original.
@@ -132,13 +137,13 @@ fn spam_and_duplicates_meet_precision_and_recall_floors() {
         duplicate_confusion
             .record(entry.label == "duplicate", if expected.is_some() { caught } else { found.is_some() });
         if found != expected {
-            let original_title = found.map(|original| corpus[original as usize].job.title.clone());
+            let original_title = found.map(|original| corpus[position_of_key[&original]].job.title.clone());
             mistakes.push(format!(
                 "duplicate {found:?} (expected {expected:?}) for {:?}: matched {original_title:?}",
                 job.title
             ));
         }
-        index.insert(key, fingerprint, posted_on);
+        index.insert(key, fingerprint);
     }
 
     for mistake in &mistakes {

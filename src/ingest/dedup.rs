@@ -53,6 +53,8 @@
 //! entries are dropped when the vectors are compacted (on eviction, or once
 //! they outnumber live ones).
 
+use crate::store::jobs::SEQS_PER_SECOND;
+
 /// Near-duplicate threshold: two jobs whose sketches (`simhash`) differ in at most this
 /// many of 64 bits are the same posting.
 ///
@@ -218,20 +220,27 @@ struct BandLinks {
     next_in_band: [u32; BANDS],
 }
 
-/// The rest of an entry.
+/// The rest of an entry. No posting time: the key is the job's seq, which
+/// encodes it (see [`posted_on_of`]).
 #[derive(Debug, Clone, Copy)]
 struct EntryRecord {
     key: i64,
     exact: u64,
-    posted_on: i64,
     next_same_exact: u32,
     live: bool,
 }
 
+/// The posting time (Unix seconds) a seq encodes.
+fn posted_on_of(seq: i64) -> i64 {
+    seq.div_euclid(SEQS_PER_SECOND)
+}
+
 /// Fingerprints of recent jobs, for finding the earlier job a new one repeats.
 ///
-/// About 56 bytes per entry plus 1 MiB of band heads and 4 bytes per entry of
-/// exact-table heads: a million entries take about 60 MB. A lookup reads one
+/// Keys are job seqs, so an entry's posting time is its key's (the window
+/// checks read it from there). About 48 bytes per entry plus 1 MiB of band
+/// heads and 4 bytes per entry of exact-table heads: a million entries take
+/// about 53 MB. A lookup reads one
 /// exact chain (about one entry) and four band buckets (about 15 entries each
 /// at a million entries, at most `MAX_CANDIDATES_PER_BUCKET`).
 #[derive(Debug, Clone)]
@@ -263,21 +272,19 @@ impl DedupIndex {
         }
     }
 
-    /// Adds a job. Inserting a key again with the same sketch updates that
-    /// entry in place (it keeps its original position in insertion order); a
+    /// Adds a job under its seq. Inserting a key again with the same text
+    /// keeps its entry as it is (and its position in insertion order); a
     /// changed text must be [`remove`](Self::remove)d under its old fingerprint
     /// first.
-    pub fn insert(&mut self, key: i64, fingerprint: Fingerprint, posted_on: i64) {
+    pub fn insert(&mut self, key: i64, fingerprint: Fingerprint) {
         if let Some(slot) = self.slot_of(key, fingerprint.simhash) {
-            let record = &mut self.records[slot as usize];
-            if record.exact == fingerprint.exact {
-                record.posted_on = posted_on;
+            if self.records[slot as usize].exact == fingerprint.exact {
                 return;
             }
             // Same sketch, different exact text: relink under the new hash.
             self.kill(slot);
         }
-        self.insert_new(key, fingerprint, posted_on);
+        self.insert_new(key, fingerprint);
     }
 
     /// Adds a job whose key has no live entry (a row just stored under a new
@@ -287,7 +294,7 @@ impl DedupIndex {
     /// a 1M import's writer time. (Were the key present after all, both
     /// entries would stay: lookups answer with a key that the caller checks
     /// against the table.)
-    pub fn insert_new(&mut self, key: i64, fingerprint: Fingerprint, posted_on: i64) {
+    pub fn insert_new(&mut self, key: i64, fingerprint: Fingerprint) {
         if self.records.len() >= u32::MAX as usize - 1 {
             self.compact();
         }
@@ -303,7 +310,7 @@ impl DedupIndex {
         let next_same_exact = *exact_head;
         *exact_head = slot;
         self.links.push(BandLinks { simhash: fingerprint.simhash, next_in_band });
-        self.records.push(EntryRecord { key, exact: fingerprint.exact, posted_on, next_same_exact, live: true });
+        self.records.push(EntryRecord { key, exact: fingerprint.exact, next_same_exact, live: true });
         self.live_entries += 1;
         if self.records.len() > self.exact_heads.len() {
             self.rebuild_exact_chains(self.exact_heads.len() * 2);
@@ -339,7 +346,7 @@ impl DedupIndex {
     ) -> Option<i64> {
         let window = u64::try_from(window_seconds).ok()?;
         let eligible = |record: &EntryRecord| {
-            record.live && Some(record.key) != except_key && record.posted_on.abs_diff(posted_on) <= window
+            record.live && Some(record.key) != except_key && posted_on_of(record.key).abs_diff(posted_on) <= window
         };
 
         let mut earliest: Option<u32> = None;
@@ -392,7 +399,7 @@ impl DedupIndex {
     pub fn evict_older_than(&mut self, cutoff: i64) {
         let mut evicted = 0;
         for record in &mut self.records {
-            if record.live && record.posted_on < cutoff {
+            if record.live && posted_on_of(record.key) < cutoff {
                 record.live = false;
                 evicted += 1;
             }
@@ -494,6 +501,11 @@ mod tests {
     const DAY: i64 = 24 * 3600;
     const WINDOW: i64 = 30 * DAY;
 
+    /// The seq of the `n`-th job posted at `posted_on`.
+    fn seq(posted_on: i64, n: i64) -> i64 {
+        posted_on * SEQS_PER_SECOND + n
+    }
+
     const DESCRIPTION: &str = "We run a B2B analytics product for mid-size logistics companies and need an \
         experienced React developer to rebuild our reporting dashboard. Current state: a Create React App \
         project from 2019, class components, a lot of prop drilling and a custom charting wrapper that nobody \
@@ -563,18 +575,19 @@ mod tests {
         let near = fingerprint("Senior React Developer", &DESCRIPTION.replace("Please share", "Kindly send"));
         let unrelated = fingerprint("Logo design", "Need a logo for my bakery.");
         let mut index = DedupIndex::new();
-        index.insert(10, near, 100 * DAY);
-        index.insert(20, original, 101 * DAY);
-        index.insert(30, original, 102 * DAY);
-        index.insert(40, unrelated, 100 * DAY);
+        let (first_near, first_exact, second_exact) = (seq(100 * DAY, 0), seq(101 * DAY, 0), seq(102 * DAY, 0));
+        index.insert(first_near, near);
+        index.insert(first_exact, original);
+        index.insert(second_exact, original);
+        index.insert(seq(100 * DAY, 1), unrelated);
 
         // Exact beats an earlier near match; the earliest exact wins.
-        assert_eq!(index.find(original, 103 * DAY, WINDOW, None), Some(20));
-        // Re-ingesting job 20 itself finds the other copy.
-        assert_eq!(index.find(original, 101 * DAY, WINDOW, Some(20)), Some(30));
+        assert_eq!(index.find(original, 103 * DAY, WINDOW, None), Some(first_exact));
+        // Re-ingesting that job itself finds the other copy.
+        assert_eq!(index.find(original, 101 * DAY, WINDOW, Some(first_exact)), Some(second_exact));
         // Near only.
         let nearer = fingerprint("Senior React Developer", &DESCRIPTION.replace("Please share", "Do send"));
-        assert_eq!(index.find(nearer, 103 * DAY, WINDOW, None), Some(10));
+        assert_eq!(index.find(nearer, 103 * DAY, WINDOW, None), Some(first_near));
         // Outside the window in either direction.
         assert_eq!(index.find(original, 140 * DAY, WINDOW, None), None);
         assert_eq!(index.find(original, 60 * DAY, WINDOW, None), None);
@@ -587,42 +600,45 @@ mod tests {
         let original = fingerprint("Senior React Developer", DESCRIPTION);
         let mut index = DedupIndex::new();
         assert!(index.is_empty());
-        index.insert(1, original, 100 * DAY);
-        index.insert(1, original, 101 * DAY); // re-insert updates in place
-        index.insert(2, original, 105 * DAY);
+        let (first, second) = (seq(100 * DAY, 0), seq(105 * DAY, 0));
+        index.insert(first, original);
+        index.insert(first, original); // re-insert updates in place
+        index.insert(second, original);
         assert_eq!(index.len(), 2);
 
         // The store removes with the sketch only.
-        index.remove(1, Fingerprint { exact: 0, simhash: original.simhash });
+        index.remove(first, Fingerprint { exact: 0, simhash: original.simhash });
         assert_eq!(index.len(), 1);
-        assert_eq!(index.find(original, 105 * DAY, WINDOW, None), Some(2));
+        assert_eq!(index.find(original, 105 * DAY, WINDOW, None), Some(second));
         // A wrong sketch still finds the key by scanning.
-        index.remove(2, Fingerprint { exact: 0, simhash: !original.simhash });
+        index.remove(second, Fingerprint { exact: 0, simhash: !original.simhash });
         assert!(index.is_empty());
         assert_eq!(index.find(original, 105 * DAY, WINDOW, None), None);
 
-        for key in 0..5000 {
-            index.insert(key, synthetic_fingerprint(key), key);
+        // Posted at seconds 0 to 4999, one job a second; one more at 4000.
+        for second in 0..5000 {
+            index.insert(seq(second, 0), synthetic_fingerprint(second));
         }
-        index.insert(9999, original, 4000);
+        index.insert(seq(4000, 1), original);
         index.evict_older_than(2500);
         assert_eq!(index.len(), 2501);
-        assert_eq!(index.find(original, 4000, WINDOW, None), Some(9999));
+        assert_eq!(index.find(original, 4000, WINDOW, None), Some(seq(4000, 1)));
         assert_eq!(index.find(synthetic_fingerprint(100), 100, WINDOW, None), None);
-        assert_eq!(index.find(synthetic_fingerprint(3000), 3000, WINDOW, None), Some(3000));
+        assert_eq!(index.find(synthetic_fingerprint(3000), 3000, WINDOW, None), Some(seq(3000, 0)));
     }
 
     #[test]
     fn entries_added_as_new_are_found_updated_and_removed_like_others() {
         let original = fingerprint("Senior React Developer", DESCRIPTION);
         let mut index = DedupIndex::new();
-        index.insert_new(7, original, 100 * DAY);
-        index.insert_new(8, synthetic_fingerprint(8), 100 * DAY);
-        assert_eq!(index.find(original, 101 * DAY, WINDOW, None), Some(7));
+        let (job, other) = (seq(100 * DAY, 7), seq(100 * DAY, 8));
+        index.insert_new(job, original);
+        index.insert_new(other, synthetic_fingerprint(8));
+        assert_eq!(index.find(original, 101 * DAY, WINDOW, None), Some(job));
         // A later update of the same key finds the entry and keeps one.
-        index.insert(7, original, 102 * DAY);
+        index.insert(job, original);
         assert_eq!(index.len(), 2);
-        index.remove(7, Fingerprint { exact: 0, simhash: original.simhash });
+        index.remove(job, Fingerprint { exact: 0, simhash: original.simhash });
         assert_eq!(index.len(), 1);
         assert_eq!(index.find(original, 101 * DAY, WINDOW, None), None);
     }

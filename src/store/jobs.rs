@@ -142,9 +142,9 @@ pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, no
     if !spam {
         // A new seq has no entry yet: skip the index's search for one.
         if inserted {
-            context.dedup.insert_new(seq, row.fingerprint, row.posted_on);
+            context.dedup.insert_new(seq, row.fingerprint);
         } else {
-            context.dedup.insert(seq, row.fingerprint, row.posted_on);
+            context.dedup.insert(seq, row.fingerprint);
         }
     }
     if inserted && visible {
@@ -306,13 +306,13 @@ fn update_row(
 /// Fills the (new, empty) near-duplicate index with the recent non-spam jobs.
 pub fn load_dedup_index(conn: &Connection, index: &mut DedupIndex, now: i64) -> Result<()> {
     let mut statement = conn.prepare(
-        "SELECT seq, posted_on, fingerprint_exact, fingerprint_simhash FROM jobs \
+        "SELECT seq, fingerprint_exact, fingerprint_simhash FROM jobs \
          WHERE seq >= ?1 AND spam_score >= 0 ORDER BY seq",
     )?;
     let mut rows = statement.query([seq_floor(now - 2 * DUPLICATE_WINDOW_SECONDS)])?;
     while let Some(row) = rows.next()? {
-        let fingerprint = Fingerprint { exact: row.get::<_, i64>(2)? as u64, simhash: row.get::<_, i64>(3)? as u64 };
-        index.insert_new(row.get(0)?, fingerprint, row.get(1)?);
+        let fingerprint = Fingerprint { exact: row.get::<_, i64>(1)? as u64, simhash: row.get::<_, i64>(2)? as u64 };
+        index.insert_new(row.get(0)?, fingerprint);
     }
     Ok(())
 }

@@ -60,6 +60,7 @@ def main():
     print("Ingest (medians):", json.dumps(ingest))
     print("Ready after start (s, medians):", statistics.median(run["startup_seconds"] for run in runs))
     print("Server peak RSS over the run (MiB):", [run["server_peak_rss_mib"] for run in runs])
+    print("Server peak RSS, worst measured cell (MiB):", [run.get("server_peak_rss_mib_cells") for run in runs])
     print("Uncached server peak RSS (MiB):", [run.get("uncached_server_peak_rss_mib") for run in runs])
 
 

@@ -240,9 +240,9 @@ fn posted_on_of(seq: i64) -> i64 {
 /// Keys are job seqs, so an entry's posting time is its key's (the window
 /// checks read it from there). About 48 bytes per entry plus 1 MiB of band
 /// heads and 4 bytes per entry of exact-table heads: a million entries take
-/// about 53 MB. A lookup reads one
-/// exact chain (about one entry) and four band buckets (about 15 entries each
-/// at a million entries, at most `MAX_CANDIDATES_PER_BUCKET`).
+/// about 53 MB. A lookup reads one exact chain (about one entry) and four
+/// band buckets (about 15 entries each at a million entries, at most
+/// `MAX_CANDIDATES_PER_BUCKET`).
 #[derive(Debug, Clone)]
 pub struct DedupIndex {
     /// Per slot, in insertion order; parallel to `records`.

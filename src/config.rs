@@ -97,12 +97,7 @@ impl ServeConfig {
     /// Settings for tests and tools: defaults, with the given database.
     pub fn for_database(db: PathBuf) -> ServeConfig {
         use clap::Parser;
-        #[derive(clap::Parser)]
-        struct Wrapper {
-            #[command(flatten)]
-            config: ServeConfig,
-        }
-        let mut config = Wrapper::parse_from(["upjobs"]).config;
+        let mut config = ServeFlags::parse_from(["upjobs"]).config;
         config.db = db;
         config
     }
@@ -110,6 +105,13 @@ impl ServeConfig {
     pub fn retry_schedule(&self) -> Result<Vec<Duration>, String> {
         parse_schedule(&self.webhook_retry_schedule)
     }
+}
+
+/// `serve`'s flags alone, parsed as a command of their own.
+#[derive(clap::Parser)]
+struct ServeFlags {
+    #[command(flatten)]
+    config: ServeConfig,
 }
 
 /// Parses `5s,5m,30m,2h` into durations.
@@ -132,4 +134,18 @@ pub fn parse_schedule(text: &str) -> Result<Vec<Duration>, String> {
             Ok(Duration::from_secs(seconds))
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    #[test]
+    fn the_stall_timeout_keeps_its_old_flag_name() {
+        for flag in ["--stall-timeout", "--export-stall-timeout"] {
+            let config = ServeFlags::try_parse_from(["upjobs", flag, "7"]).expect(flag).config;
+            assert_eq!(config.stall_timeout, 7, "{flag}");
+        }
+    }
 }

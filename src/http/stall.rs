@@ -7,6 +7,12 @@
 //! request deadline (both about what the client sends) do not catch.
 //! [`StallGuard`] fails a write that has made no progress for
 //! `--stall-timeout` seconds; hyper then closes the connection.
+//!
+//! It sees only the socket. Over HTTP/2 a client that stops reading one
+//! stream stops granting flow-control window, and the socket never fills:
+//! that is why an export also gives up on its own when its body waits
+//! `--stall-timeout` for the client (`api/export.rs`), which frees its turn
+//! and its read connection whatever the protocol.
 
 use std::future::Future;
 use std::io;

@@ -53,7 +53,7 @@
 //! entries are dropped when the vectors are compacted (on eviction, or once
 //! they outnumber live ones).
 
-use crate::store::jobs::SEQS_PER_SECOND;
+use crate::store::jobs::posted_on_of;
 
 /// Near-duplicate threshold: two jobs whose sketches (`simhash`) differ in at most this
 /// many of 64 bits are the same posting.
@@ -228,11 +228,6 @@ struct EntryRecord {
     exact: u64,
     next_same_exact: u32,
     live: bool,
-}
-
-/// The posting time (Unix seconds) a seq encodes.
-fn posted_on_of(seq: i64) -> i64 {
-    seq.div_euclid(SEQS_PER_SECOND)
 }
 
 /// Fingerprints of recent jobs, for finding the earlier job a new one repeats.
@@ -503,7 +498,7 @@ mod tests {
 
     /// The seq of the `n`-th job posted at `posted_on`.
     fn seq(posted_on: i64, n: i64) -> i64 {
-        posted_on * SEQS_PER_SECOND + n
+        crate::store::jobs::seq_floor(posted_on) + n
     }
 
     const DESCRIPTION: &str = "We run a B2B analytics product for mid-size logistics companies and need an \

@@ -17,6 +17,11 @@ pub fn seq_floor(posted_on: i64) -> i64 {
     posted_on.saturating_mul(SEQS_PER_SECOND)
 }
 
+/// The posting time (Unix seconds) a seq encodes: `seq_floor`'s inverse.
+pub fn posted_on_of(seq: i64) -> i64 {
+    seq.div_euclid(SEQS_PER_SECOND)
+}
+
 /// A job ready to store: indexed columns plus the wire bytes.
 #[derive(Debug, Clone)]
 pub struct JobRow {

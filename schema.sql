@@ -209,7 +209,8 @@ CREATE TABLE usage_daily (
     PRIMARY KEY (key_id, day)
 ) WITHOUT ROWID;
 
--- Request metadata (never the key, never query values).
+-- Request metadata (never the key, never query values). Migration 3 moves
+-- it into blocks (`request_log_blocks`) and leaves a view of this name.
 CREATE TABLE request_log (
     id INTEGER PRIMARY KEY,
     time INTEGER NOT NULL,              -- Unix milliseconds
@@ -323,3 +324,32 @@ CREATE TABLE webhook_attempts (
     error TEXT
 );
 CREATE INDEX webhook_attempts_subscription ON webhook_attempts(subscription_id, time);
+
+-- migration: 3
+
+-- The request log in blocks: one row per flush of up to 1,000 requests
+-- (`store::usage::LOG_ENTRIES_PER_BLOCK`), its entries a JSON array of
+-- `[time, request_id, key_id, method, route, status, latency_us]` arrays,
+-- oldest first (time in Unix milliseconds). A row per request cost the
+-- writer more than the busiest handler did; a block costs one insert.
+-- Rows arrive in time order, so the tail walks `id` backwards and pruning
+-- walks it forwards: no index on time.
+CREATE TABLE request_log_blocks (
+    id INTEGER PRIMARY KEY,
+    first_time INTEGER NOT NULL,        -- of its oldest entry
+    last_time INTEGER NOT NULL,         -- of its newest entry
+    requests INTEGER NOT NULL,          -- entries in the block
+    entries TEXT NOT NULL
+);
+INSERT INTO request_log_blocks (first_time, last_time, requests, entries)
+SELECT min(time), max(time), count(*),
+       json_group_array(json_array(time, request_id, key_id, method, route, status, latency_us) ORDER BY id)
+FROM request_log GROUP BY id / 1000 ORDER BY id / 1000;
+DROP TABLE request_log;
+-- The entries one per row, as the table before blocks had them, for
+-- reading with the sqlite3 shell.
+CREATE VIEW request_log AS
+SELECT b.id * 1000 + e.key AS id,
+       e.value ->> 0 AS time, e.value ->> 1 AS request_id, e.value ->> 2 AS key_id,
+       e.value ->> 3 AS method, e.value ->> 4 AS route, e.value ->> 5 AS status, e.value ->> 6 AS latency_us
+FROM request_log_blocks b, json_each(b.entries) e;

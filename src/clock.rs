@@ -25,11 +25,16 @@ impl Clock {
     }
 
     pub fn now_unix(&self) -> i64 {
-        self.now().timestamp()
+        self.now_millis().div_euclid(1000)
     }
 
+    /// `now()` in Unix milliseconds, without building a calendar date: the
+    /// token bucket and the usage counters read this on every request.
     pub fn now_millis(&self) -> i64 {
-        self.now().timestamp_millis()
+        let since_epoch = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |elapsed| elapsed.as_millis() as i64);
+        since_epoch + self.offset_millis.load(Ordering::Relaxed)
     }
 
     /// Moves this clock (and every clone of it) forward by `duration`.
@@ -95,5 +100,20 @@ mod tests {
         assert!(Arc::ptr_eq(&first, &rfc3339_second(1_795_376_047)), "formatted once per second per thread");
         assert_eq!(&*rfc3339_second(1_795_376_048), "2026-11-22T19:34:08Z");
         assert_eq!(&*rfc3339_second(1_795_376_047), "2026-11-22T19:34:07Z", "going back formats again");
+    }
+
+    #[test]
+    fn milliseconds_follow_the_calendar_time_and_its_moves() {
+        let clock = Clock::system();
+        clock.advance(std::time::Duration::from_secs(40 * 86_400));
+        let calendar = clock.now().timestamp_millis();
+        let millis = clock.now_millis();
+        assert!((millis - calendar).abs() < 1_000, "{millis} against {calendar}");
+        assert!((clock.now_unix() - Utc::now().timestamp() - 40 * 86_400).abs() <= 1);
+        clock.set(Utc.with_ymd_and_hms(2030, 1, 1, 12, 0, 0).unwrap());
+        assert_eq!(
+            clock.now_unix().div_euclid(86_400),
+            Utc.with_ymd_and_hms(2030, 1, 1, 12, 0, 0).unwrap().timestamp() / 86_400
+        );
     }
 }

@@ -167,7 +167,7 @@ pub async fn reload_auth(state: &AppState) -> Result<()> {
 /// Writes pending usage counters and request-log rows (one writer task).
 pub async fn flush_once(state: &AppState) {
     let deltas = state.auth.drain_pending();
-    let log_rows = std::mem::take(&mut *state.request_log.lock().expect("request log lock"));
+    let log_rows = state.request_log.take();
     if deltas.is_empty() && log_rows.is_empty() {
         return;
     }
@@ -177,12 +177,16 @@ pub async fn flush_once(state: &AppState) {
         .writer
         .call_bookkeeping(move |writer| {
             usage_rows::apply_deltas(&writer.conn, &deltas)?;
-            usage_rows::insert_request_log(&writer.conn, &log_rows)
+            usage_rows::insert_request_log(&writer.conn, &log_rows)?;
+            Ok(log_rows)
         })
         .await;
-    if let Err(error) = written {
-        tracing::error!(%error, "could not write usage counters; keeping them for the next flush");
-        state.auth.restore_pending(kept);
+    match written {
+        Ok(log_rows) => state.request_log.recycle(log_rows),
+        Err(error) => {
+            tracing::error!(%error, "could not write usage counters; keeping them for the next flush");
+            state.auth.restore_pending(kept);
+        }
     }
 }
 

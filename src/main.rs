@@ -635,7 +635,7 @@ fn check(db: &Path) -> Result<()> {
             count("SELECT count(*) FROM jobs WHERE visible = 1")
         );
         println!("keys: {}", count("SELECT count(*) FROM api_keys"));
-        println!("request log rows: {}", count("SELECT count(*) FROM request_log"));
+        println!("request log rows: {}", count("SELECT coalesce(sum(requests), 0) FROM request_log_blocks"));
     }
     if problems.is_empty() {
         println!("ok");

@@ -14,6 +14,8 @@ use serde::Serialize;
 /// time (FTS5 re-tokenises each deleted job's text), short enough that
 /// requests queued behind it barely notice.
 const BATCH_ROWS: i64 = 250;
+/// Request-log blocks deleted per step (up to 1,000 requests each).
+const LOG_BLOCKS_PER_STEP: i64 = 4;
 
 /// Whether a prune shares the database with requests being served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,14 +116,20 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64, pace: Pace) ->
         let deleted = store
             .writer
             .call(move |writer| {
-                Ok(writer.conn.execute(
-                    "DELETE FROM request_log WHERE id IN (SELECT id FROM request_log WHERE time < ?1 LIMIT ?2)",
-                    params![log_cutoff_millis, BATCH_ROWS],
-                )? as i64)
+                // Blocks arrive in time order: the oldest come first by id.
+                let mut statement = writer.conn.prepare_cached(
+                    "DELETE FROM request_log_blocks WHERE id IN \
+                     (SELECT id FROM request_log_blocks WHERE last_time < ?1 ORDER BY id LIMIT ?2) RETURNING requests",
+                )?;
+                let requests = statement
+                    .query_map(params![log_cutoff_millis, LOG_BLOCKS_PER_STEP], |row| row.get::<_, i64>(0))?
+                    .collect::<rusqlite::Result<Vec<i64>>>()?;
+                Ok((requests.len() as i64, requests.iter().sum::<i64>()))
             })
             .await?;
-        report.request_log_deleted += deleted;
-        if deleted < BATCH_ROWS {
+        let (blocks, requests) = deleted;
+        report.request_log_deleted += requests;
+        if blocks < LOG_BLOCKS_PER_STEP {
             break;
         }
         pace.rest_after(started).await;

@@ -45,7 +45,7 @@ pub struct Shared {
     /// Set when shutdown begins: `/readyz` answers 503.
     pub draining: Arc<AtomicBool>,
     /// Request metadata waiting for the flusher to write it.
-    pub request_log: Arc<Mutex<Vec<RequestLogRow>>>,
+    pub request_log: RequestLogBuffer,
     /// Prometheus counters.
     pub metrics: Arc<Metrics>,
     /// Rendered read answers, for at most a second (see `api::cache`).
@@ -59,6 +59,45 @@ pub struct Shared {
     pub exports: Arc<tokio::sync::Semaphore>,
 }
 
-/// The most request-log rows kept in memory between flushes; beyond this the
-/// oldest are dropped (and counted) rather than letting memory grow.
+/// The most request-log rows kept in memory between flushes; rows beyond
+/// this are dropped rather than letting memory grow.
 pub const MAX_PENDING_LOG_ROWS: usize = 200_000;
+
+/// Request-log rows between two flushes. The flusher hands back the vector
+/// it has written, emptied, and the next second's rows go into it: a busy
+/// server (tens of thousands of rows a second) then reuses two buffers
+/// instead of growing a fresh one every second, a page fault per 4 KiB.
+#[derive(Default)]
+pub struct RequestLogBuffer {
+    pending: Mutex<Vec<RequestLogRow>>,
+    spare: Mutex<Vec<RequestLogRow>>,
+}
+
+impl RequestLogBuffer {
+    /// Keeps a row for the next flush (dropped when `MAX_PENDING_LOG_ROWS`
+    /// already wait).
+    pub fn push(&self, row: RequestLogRow) {
+        let mut pending = self.pending.lock().expect("request log lock");
+        if pending.len() < MAX_PENDING_LOG_ROWS {
+            pending.push(row);
+        }
+    }
+
+    /// The rows waiting, oldest first; new rows go to the spare buffer.
+    pub fn take(&self) -> Vec<RequestLogRow> {
+        let spare = std::mem::take(&mut *self.spare.lock().expect("request log lock"));
+        std::mem::replace(&mut *self.pending.lock().expect("request log lock"), spare)
+    }
+
+    /// Takes back a written buffer as the next spare. One that is far larger
+    /// than what it held is shrunk, so the memory of a burst is given back
+    /// two flushes after the burst ends.
+    pub fn recycle(&self, mut rows: Vec<RequestLogRow>) {
+        let wanted = (rows.len() * 2).max(1024);
+        rows.clear();
+        if rows.capacity() > 2 * wanted {
+            rows.shrink_to(wanted);
+        }
+        *self.spare.lock().expect("request log lock") = rows;
+    }
+}

@@ -18,8 +18,13 @@ async fn burst_then_429_with_headers_then_refill() {
         assert_eq!(response.header("x-ratelimit-limit").unwrap(), "10");
         assert_eq!(response.header("x-ratelimit-burst").unwrap(), "20");
         assert_eq!(response.header("x-ratelimit-remaining").unwrap(), expected_remaining.to_string());
-        assert!(response.header("ratelimit-policy").unwrap().contains("q=10"));
-        assert!(response.header("ratelimit").is_some());
+        assert_eq!(response.header("ratelimit-policy").unwrap(), "\"per-minute\";q=10;w=60");
+        let seconds_to_full = (20 - expected_remaining) * 6;
+        assert_eq!(
+            response.header("ratelimit").unwrap(),
+            format!("\"per-minute\";r={expected_remaining};t={seconds_to_full}")
+        );
+        assert!(response.header("retry-after").is_none());
     }
     let refused = app.get("/health", &key).await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
@@ -28,6 +33,7 @@ async fn burst_then_429_with_headers_then_refill() {
     assert_eq!(refused.header("retry-after").unwrap(), "6");
     assert_eq!(refused.json()["retry_after"], 6);
     assert_eq!(refused.header("x-ratelimit-remaining").unwrap(), "0");
+    assert_eq!(refused.header("ratelimit").unwrap(), "\"per-minute\";r=0;t=120");
     let reset: i64 = refused.header("x-ratelimit-reset").unwrap().parse().unwrap();
     let now = app.clock.now_unix();
     assert!((now + 119..=now + 121).contains(&reset), "reset {reset} now {now}");

@@ -49,6 +49,34 @@ async fn prune_keeps_what_the_longest_active_window_can_see() {
 }
 
 #[tokio::test]
+async fn prune_deletes_the_request_log_past_its_retention_and_keeps_the_rest() {
+    let app = spawn_app_with(|config| config.log_retention_days = 2).await;
+    let key = app.create_key("enterprise").await;
+    for _ in 0..5 {
+        assert_eq!(app.get("/health", &key).await.status, StatusCode::OK);
+    }
+    upjobs::flush_once(&app.state).await;
+    let before = app.admin(Method::GET, "/admin/api/requests?limit=1000", None).await.data();
+    assert_eq!(before.iter().filter(|entry| entry["route"] == "/health").count(), 5, "{before:?}");
+
+    app.clock.advance(std::time::Duration::from_secs(3 * 86_400));
+    for _ in 0..2 {
+        assert_eq!(app.get("/health", &key).await.status, StatusCode::OK);
+    }
+    upjobs::flush_once(&app.state).await;
+    let report = app.admin(Method::POST, "/admin/api/prune", None).await.data()[0].clone();
+    // The first flush's block (the key's creation and the five calls) is
+    // past retention. The listing of the log is older too, but it was
+    // flushed with the two new calls, and a block goes only once its
+    // newest entry is past retention.
+    assert_eq!(report["request_log_deleted"], before.len() as i64, "{report}");
+    let after = app.admin(Method::GET, "/admin/api/requests?limit=1000", None).await.data();
+    let routes: Vec<&str> = after.iter().map(|entry| entry["route"].as_str().unwrap()).collect();
+    assert_eq!(routes.iter().filter(|route| **route == "/health").count(), 2, "{after:?}");
+    assert!(routes.contains(&"/admin/api/requests") && !routes.contains(&"/admin/api/keys"), "{after:?}");
+}
+
+#[tokio::test]
 async fn max_retention_days_caps_even_unlimited_keys() {
     let app = spawn_app_with(|config| config.max_retention_days = Some(20)).await;
     app.create_key("enterprise").await;

@@ -595,7 +595,7 @@ async fn requests(context: &Context, request: &Request<Incoming>) -> Result<Resp
                     chrono::DateTime::from_timestamp_millis(row.time_millis).unwrap_or_default()
                 ),
                 "request_id": row.request_id,
-                "key_id": row.key_id,
+                "key_id": row.key_id.as_deref(),
                 "method": row.method,
                 "route": row.route,
                 "status": row.status,

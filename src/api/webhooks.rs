@@ -105,7 +105,7 @@ fn attempt_json(attempt: &AttemptRow) -> Value {
 async fn owned(context: &Context, caller: &Caller, id: &str) -> Result<SubscriptionRow> {
     let id = id.to_string();
     let row = context.state.store.readers.read(move |conn| rows::subscription_by_id(conn, &id)).await?;
-    row.filter(|row| row.key_id == caller.entry.id).ok_or_else(not_found)
+    row.filter(|row| row.key_id == *caller.entry.id).ok_or_else(not_found)
 }
 
 /// `owned` inside a writer task, where the row must be read again.
@@ -119,7 +119,7 @@ fn no_parameters(request: &Request<Incoming>) -> Result<()> {
 
 async fn list(context: &Context, caller: &Caller, request: &Request<Incoming>) -> Result<Response<Body>> {
     no_parameters(request)?;
-    let key_id = caller.entry.id.clone();
+    let key_id = caller.entry.id.to_string();
     let subscriptions =
         context.state.store.readers.read(move |conn| rows::subscriptions_for_key(conn, &key_id)).await?;
     Ok(envelope(context, Envelope::ok(Data::Values(subscriptions.iter().map(subscription_json).collect()))))
@@ -181,7 +181,7 @@ async fn create(context: &Context, caller: &Caller, request: Request<Incoming>) 
         description,
         ..SubscriptionRow::new(
             crate::auth::keys::new_id("wh_"),
-            caller.entry.id.clone(),
+            caller.entry.id.to_string(),
             url,
             Value::Object(stored_filters).to_string(),
             context.state.clock.now_millis(),
@@ -210,7 +210,7 @@ async fn create(context: &Context, caller: &Caller, request: Request<Incoming>) 
 
 async fn delete(context: &Context, caller: &Caller, id: &str, request: &Request<Incoming>) -> Result<Response<Body>> {
     no_parameters(request)?;
-    let (id_owned, key_id) = (id.to_string(), caller.entry.id.clone());
+    let (id_owned, key_id) = (id.to_string(), caller.entry.id.to_string());
     let deleted = context
         .state
         .store
@@ -269,7 +269,7 @@ async fn update(context: &Context, caller: &Caller, id: &str, request: Request<I
         Some(Value::Bool(active)) => Some(*active),
         Some(_) => return Err(Error::bad_request("Invalid active: must be true or false")),
     };
-    let (id_owned, key_id) = (id.to_string(), caller.entry.id.clone());
+    let (id_owned, key_id) = (id.to_string(), caller.entry.id.to_string());
     let now = context.state.clock.now_millis();
     let row = context
         .state
@@ -297,7 +297,7 @@ async fn update(context: &Context, caller: &Caller, id: &str, request: Request<I
 
 async fn test(context: &Context, caller: &Caller, id: &str, request: &Request<Incoming>) -> Result<Response<Body>> {
     no_parameters(request)?;
-    let (id_owned, key_id) = (id.to_string(), caller.entry.id.clone());
+    let (id_owned, key_id) = (id.to_string(), caller.entry.id.to_string());
     let now = context.state.clock.now_millis();
     let message_id = context
         .state
@@ -355,7 +355,7 @@ async fn rotate_secret(
     request: &Request<Incoming>,
 ) -> Result<Response<Body>> {
     no_parameters(request)?;
-    let (id_owned, key_id) = (id.to_string(), caller.entry.id.clone());
+    let (id_owned, key_id) = (id.to_string(), caller.entry.id.to_string());
     let secret = signing::new_secret();
     let previous_expires_at = context.state.clock.now_millis() + SECRET_OVERLAP_MILLIS;
     let stored_secret = secret.clone();

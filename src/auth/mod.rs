@@ -45,8 +45,11 @@ pub struct Limits {
 /// One key in memory: its row, its bucket and its counters.
 #[derive(Debug)]
 pub struct KeyEntry {
-    pub id: String,
-    row: RwLock<Arc<KeyRow>>,
+    pub id: Arc<str>,
+    /// The row and the limits it has under its plan, replaced together
+    /// whenever the key or a plan changes (so a request reads, never
+    /// recomputes them).
+    view: RwLock<KeyView>,
     bucket: TokenBucket,
     /// The month (`year * 12 + month0`) the counters below belong to.
     month: AtomicI64,
@@ -55,9 +58,20 @@ pub struct KeyEntry {
     last_used_at: AtomicI64,
 }
 
+/// A key's row with its effective limits (None: its plan is unknown).
+#[derive(Debug, Clone)]
+struct KeyView {
+    row: Arc<KeyRow>,
+    limits: Option<Arc<Limits>>,
+}
+
 impl KeyEntry {
     pub fn row(&self) -> Arc<KeyRow> {
-        self.row.read().expect("key row lock").clone()
+        self.view().row
+    }
+
+    fn view(&self) -> KeyView {
+        self.view.read().expect("key view lock").clone()
     }
 }
 
@@ -118,26 +132,27 @@ impl Auth {
             self.put(row);
         }
         self.by_id.retain(|id, _| seen.contains(id));
-        self.by_hash.retain(|_, entry| seen.contains(&entry.id));
+        self.by_hash.retain(|_, entry| seen.contains(&*entry.id));
     }
 
     /// Adds one key, or replaces a known key's row (its bucket and
     /// counters stay): what `load` does per row, without reading the rest.
     pub fn put(&self, row: KeyRow) {
+        let limits = self.limits_for(&row).map(Arc::new);
         if let Some(entry) = self.by_id.get(&row.id) {
-            *entry.row.write().expect("key row lock") = Arc::new(row);
+            *entry.view.write().expect("key view lock") = KeyView { row: Arc::new(row), limits };
             return;
         }
         let now = self.clock.now();
-        let capacity = self.limits_for(&row).map(|limits| limits.burst).unwrap_or(1);
+        let capacity = limits.as_ref().map(|limits| limits.burst).unwrap_or(1);
         let entry = Arc::new(KeyEntry {
-            id: row.id.clone(),
+            id: Arc::from(row.id.as_str()),
             bucket: TokenBucket::new(capacity, now.timestamp_millis()),
             month: AtomicI64::new(month_index(now)),
             calls_this_month: AtomicI64::new(0),
             overage_calls: AtomicI64::new(0),
             last_used_at: AtomicI64::new(row.last_used_at.unwrap_or(0)),
-            row: RwLock::new(Arc::new(row.clone())),
+            view: RwLock::new(KeyView { row: Arc::new(row.clone()), limits }),
         });
         self.by_hash.insert(row.key_hash, entry.clone());
         self.by_id.insert(row.id.clone(), entry);
@@ -192,9 +207,8 @@ impl Auth {
     /// Whether `address` has failed authentication too often; checked before
     /// any key is looked at.
     pub fn check_failure_throttle(&self, address: IpAddr) -> Result<()> {
-        let now = self.clock.now_millis();
         if let Some(bucket) = self.failures.get(&address)
-            && !bucket.peek(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, now)
+            && !bucket.peek(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, self.clock.now_millis())
         {
             let retry_after = (60 / AUTH_FAILURES_PER_MINUTE).max(1);
             return Err(Error::RateLimited {
@@ -214,11 +228,11 @@ impl Auth {
     }
 
     /// The key presented in `header`, if it is known, active and unexpired.
-    pub fn authenticate(&self, header: Option<&str>) -> Result<(Arc<KeyEntry>, Limits)> {
+    pub fn authenticate(&self, header: Option<&str>) -> Result<(Arc<KeyEntry>, Arc<Limits>)> {
         let invalid = || Error::Unauthorized("Invalid or missing X-API-KEY header".into());
         let presented = header.map(str::trim).filter(|text| keys::looks_like_key(text)).ok_or_else(invalid)?;
         let entry = self.by_hash.get(&keys::hash_secret(presented)).map(|entry| entry.clone()).ok_or_else(invalid)?;
-        let row = entry.row();
+        let KeyView { row, limits } = entry.view();
         if row.revoked_at.is_some() {
             return Err(invalid());
         }
@@ -230,7 +244,7 @@ impl Auth {
                 crate::clock::format_unix(expires_at)
             )));
         }
-        let limits = self.limits_for(&row).ok_or_else(invalid)?;
+        let limits = limits.ok_or_else(invalid)?;
         Ok((entry, limits))
     }
 
@@ -316,8 +330,8 @@ impl Auth {
     /// per started 100 rows); `counted` false for calls that only use the
     /// per-minute limit (/health, /usage, 304s).
     pub fn record_call(&self, entry: &KeyEntry, limits: &Limits, calls: i64, counted: bool) {
-        let now = self.clock.now();
-        entry.last_used_at.store(now.timestamp(), Ordering::Relaxed);
+        let now = self.clock.now_unix();
+        entry.last_used_at.store(now, Ordering::Relaxed);
         let mut overage = 0;
         if counted {
             self.roll_month(entry);
@@ -335,29 +349,30 @@ impl Auth {
                 delta.counted += calls;
                 delta.overage += overage;
             }
-            delta.last_used_at = Some(now.timestamp());
+            delta.last_used_at = Some(now);
         });
     }
 
     pub fn record_rate_limited(&self, entry: &KeyEntry) {
-        self.add_pending(&entry.id, self.clock.now(), |delta| delta.rate_limited += 1);
+        self.add_pending(&entry.id, self.clock.now_unix(), |delta| delta.rate_limited += 1);
     }
 
     pub fn record_quota_refused(&self, entry: &KeyEntry) {
-        self.add_pending(&entry.id, self.clock.now(), |delta| delta.quota_refused += 1);
+        self.add_pending(&entry.id, self.clock.now_unix(), |delta| delta.quota_refused += 1);
     }
 
-    fn add_pending(&self, key_id: &str, now: chrono::DateTime<Utc>, change: impl FnOnce(&mut UsageDelta)) {
+    /// Adds to the usage of `key_id` on the day of `now` (Unix seconds).
+    fn add_pending(&self, key_id: &str, now: i64, change: impl FnOnce(&mut UsageDelta)) {
         // On every keyed request: no formatting and no allocation once the
         // key has a slot for the day.
-        let day = now.timestamp().div_euclid(86_400);
+        let day = now.div_euclid(86_400);
         let mut pending = self.pending.lock().expect("pending usage lock");
         let keys = pending.entry(day).or_default();
         let delta = match keys.get_mut(key_id) {
             Some(delta) => delta,
             None => keys.entry(key_id.to_string()).or_insert_with(|| UsageDelta {
                 key_id: key_id.to_string(),
-                day: now.format("%Y-%m-%d").to_string(),
+                day: chrono::DateTime::from_timestamp(now, 0).unwrap_or_default().format("%Y-%m-%d").to_string(),
                 ..UsageDelta::default()
             }),
         };

@@ -3,6 +3,7 @@
 use crate::error::Result;
 use rusqlite::{Connection, params};
 use std::borrow::Cow;
+use std::sync::Arc;
 
 /// Counts to add for one key on one day.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -96,52 +97,171 @@ pub fn requests_per_day(conn: &Connection, since_day: &str) -> Result<Vec<(Strin
 pub struct RequestLogRow {
     pub time_millis: i64,
     pub request_id: String,
-    pub key_id: Option<String>,
+    pub key_id: Option<Arc<str>>,
     pub method: Cow<'static, str>,
     pub route: Cow<'static, str>,
     pub status: u16,
     pub latency_us: i64,
 }
 
+/// Requests per stored block of the request log (schema.sql, migration 3).
+pub const LOG_ENTRIES_PER_BLOCK: usize = 1_000;
+
+/// One entry of a block: `[time, request_id, key_id, method, route,
+/// status, latency_us]`.
+type LogEntry<'a> = (i64, Cow<'a, str>, Option<Cow<'a, str>>, Cow<'a, str>, Cow<'a, str>, u16, i64);
+
+/// Stores request-log rows, oldest first, as blocks of up to
+/// `LOG_ENTRIES_PER_BLOCK`: one insert per block, not one per request.
 pub fn insert_request_log(conn: &Connection, rows: &[RequestLogRow]) -> Result<()> {
     let mut statement = conn.prepare_cached(
-        "INSERT INTO request_log (time, request_id, key_id, method, route, status, latency_us) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        "INSERT INTO request_log_blocks (first_time, last_time, requests, entries) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    for row in rows {
-        statement.execute(params![
-            row.time_millis,
-            row.request_id,
-            row.key_id,
-            row.method,
-            row.route,
-            row.status,
-            row.latency_us
-        ])?;
+    let mut entries = Vec::new();
+    for block in rows.chunks(LOG_ENTRIES_PER_BLOCK) {
+        entries.clear();
+        let as_entries = block.iter().map(|row| -> LogEntry<'_> {
+            (
+                row.time_millis,
+                Cow::Borrowed(&row.request_id),
+                row.key_id.as_deref().map(Cow::Borrowed),
+                Cow::Borrowed(&row.method),
+                Cow::Borrowed(&row.route),
+                row.status,
+                row.latency_us,
+            )
+        });
+        serde_json::to_writer(&mut entries, &as_entries.collect::<Vec<_>>())
+            .map_err(|error| crate::error::Error::internal(format!("request log block: {error}")))?;
+        let first_time = block.iter().map(|row| row.time_millis).min().unwrap_or_default();
+        let last_time = block.iter().map(|row| row.time_millis).max().unwrap_or_default();
+        let text = std::str::from_utf8(&entries).map_err(|error| crate::error::Error::internal(error.to_string()))?;
+        statement.execute(params![first_time, last_time, block.len() as i64, text])?;
     }
     Ok(())
 }
 
+/// The newest entries of the request log, newest first, optionally only
+/// one key's or one status's. Reads blocks from the newest back until it
+/// has `limit` entries.
 pub fn request_log_tail(
     conn: &Connection,
     limit: i64,
     key_id: Option<&str>,
     status: Option<i64>,
 ) -> Result<Vec<RequestLogRow>> {
-    let mut statement = conn.prepare(
-        "SELECT time, request_id, key_id, method, route, status, latency_us FROM request_log \
-         WHERE (?2 IS NULL OR key_id = ?2) AND (?3 IS NULL OR status = ?3) ORDER BY id DESC LIMIT ?1",
-    )?;
-    let rows = statement.query_map(params![limit, key_id, status], |r| {
-        Ok(RequestLogRow {
-            time_millis: r.get(0)?,
-            request_id: r.get(1)?,
-            key_id: r.get(2)?,
-            method: Cow::Owned(r.get(3)?),
-            route: Cow::Owned(r.get(4)?),
-            status: r.get(5)?,
-            latency_us: r.get(6)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let wanted = limit.max(0) as usize;
+    let mut found = Vec::new();
+    let mut statement = conn.prepare("SELECT entries FROM request_log_blocks ORDER BY id DESC")?;
+    let mut blocks = statement.query([])?;
+    while found.len() < wanted
+        && let Some(block) = blocks.next()?
+    {
+        let text: String = block.get(0)?;
+        let entries: Vec<LogEntry<'_>> = serde_json::from_str(&text)
+            .map_err(|error| crate::error::Error::internal(format!("request log block: {error}")))?;
+        let matching = entries.into_iter().rev().filter(|entry| {
+            key_id.is_none_or(|wanted| entry.2.as_deref() == Some(wanted))
+                && status.is_none_or(|wanted| i64::from(entry.5) == wanted)
+        });
+        for (time_millis, request_id, key_id, method, route, status, latency_us) in matching.take(wanted - found.len())
+        {
+            found.push(RequestLogRow {
+                time_millis,
+                request_id: request_id.into_owned(),
+                key_id: key_id.map(|key_id| Arc::from(key_id.as_ref())),
+                method: Cow::Owned(method.into_owned()),
+                route: Cow::Owned(route.into_owned()),
+                status,
+                latency_us,
+            });
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row(number: i64) -> RequestLogRow {
+        RequestLogRow {
+            time_millis: 1_795_000_000_000 + number,
+            request_id: format!("req_{number:020}"),
+            key_id: (number % 3 != 0).then(|| Arc::from(format!("key_{}", number % 2).as_str())),
+            method: Cow::Borrowed(if number % 5 == 0 { "POST" } else { "GET" }),
+            route: Cow::Borrowed("/jobs"),
+            status: if number % 7 == 0 { 429 } else { 200 },
+            latency_us: number * 10,
+        }
+    }
+
+    fn database() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply(&conn).unwrap();
+        conn
+    }
+
+    #[test]
+    fn requests_are_stored_in_blocks_and_read_back_newest_first_with_filters() {
+        let conn = database();
+        let rows: Vec<RequestLogRow> = (0..2_500).map(row).collect();
+        insert_request_log(&conn, &rows[..1_200]).unwrap();
+        insert_request_log(&conn, &rows[1_200..]).unwrap();
+        let blocks: Vec<(i64, i64, i64)> = conn
+            .prepare("SELECT first_time, last_time, requests FROM request_log_blocks ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let sizes: Vec<i64> = blocks.iter().map(|block| block.2).collect();
+        assert_eq!(sizes, [1_000, 200, 1_000, 300]);
+        assert_eq!((blocks[1].0, blocks[1].1), (rows[1_000].time_millis, rows[1_199].time_millis));
+
+        let newest: Vec<RequestLogRow> = rows.iter().rev().take(1_500).cloned().collect();
+        assert_eq!(request_log_tail(&conn, 1_500, None, None).unwrap(), newest, "across blocks, newest first");
+        let key_1: Vec<RequestLogRow> =
+            rows.iter().rev().filter(|row| row.key_id.as_deref() == Some("key_1")).take(700).cloned().collect();
+        assert_eq!(request_log_tail(&conn, 700, Some("key_1"), None).unwrap(), key_1);
+        let refused: Vec<RequestLogRow> = rows.iter().rev().filter(|row| row.status == 429).cloned().collect();
+        assert_eq!(request_log_tail(&conn, 1_000, None, Some(429)).unwrap(), refused, "all of them, fewer than asked");
+        assert!(request_log_tail(&conn, 10, Some("key_9"), None).unwrap().is_empty());
+
+        // The view shows one row per request, as the table before blocks did.
+        let (count, first_route, keyless): (i64, String, i64) = conn
+            .query_row("SELECT count(*), min(route), sum(key_id IS NULL) FROM request_log", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((count, first_route.as_str()), (2_500, "/jobs"));
+        assert_eq!(keyless, rows.iter().filter(|row| row.key_id.is_none()).count() as i64);
+    }
+
+    #[test]
+    fn the_blocks_migration_keeps_every_logged_request_in_order() {
+        let conn = Connection::open_in_memory().unwrap();
+        crate::store::migrate::apply_up_to(&conn, 2).unwrap();
+        let rows: Vec<RequestLogRow> = (0..2_345).map(row).collect();
+        for row in &rows {
+            conn.execute(
+                "INSERT INTO request_log (time, request_id, key_id, method, route, status, latency_us) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                params![row.time_millis, row.request_id, row.key_id, row.method, row.route, row.status, row.latency_us],
+            )
+            .unwrap();
+        }
+        crate::store::migrate::apply(&conn).unwrap();
+        let sizes: Vec<i64> = conn
+            .prepare("SELECT requests FROM request_log_blocks ORDER BY id")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // Row ids start at 1, so the first block holds ids 1-999.
+        assert_eq!(sizes, [999, 1_000, 346]);
+        let all: Vec<RequestLogRow> = rows.iter().rev().cloned().collect();
+        assert_eq!(request_log_tail(&conn, 5_000, None, None).unwrap(), all);
+    }
 }

@@ -7,6 +7,7 @@ use clap::{Parser, Subcommand};
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
+use tokio::signal::unix::{Signal, SignalKind};
 use upjobs::api::admin::{KeyChanges, new_key_row};
 use upjobs::clock::{Clock, format_unix, parse_time_or_date};
 use upjobs::config::{LogFormat, ServeConfig};
@@ -247,6 +248,14 @@ fn serve(config: ServeConfig) -> Result<()> {
             tokio::task::spawn_blocking(move || upjobs::build(config_for_build, Clock::system())).await??;
         let address = listener.local_addr()?;
         let scheme = if tls.is_some() { "https" } else { "http" };
+        // Signal handlers go in before anyone learns the address: until one
+        // is installed, its signal terminates the process (no drain on
+        // SIGTERM; a SIGHUP that meant "reload the certificate" kills).
+        let install = |kind: SignalKind| tokio::signal::unix::signal(kind).context("installing a signal handler");
+        let (terminate, interrupt) = (install(SignalKind::terminate())?, install(SignalKind::interrupt())?);
+        if let Some(tls) = tls.clone() {
+            tokio::spawn(reload_tls_on_hangup(tls, install(SignalKind::hangup())?));
+        }
         let mut out = std::io::stdout().lock();
         writeln!(out, "upjobs listening on {scheme}://{address}")?;
         if let Some(token) = &startup.generated_admin_token {
@@ -268,28 +277,21 @@ fn serve(config: ServeConfig) -> Result<()> {
             }
         }
         drop(out);
-        if let Some(tls) = tls.clone() {
-            tokio::spawn(reload_tls_on_hangup(tls));
-        }
-        upjobs::run(listener, state, tls, shutdown_signal()).await?;
+        upjobs::run(listener, state, tls, shutdown_signal(terminate, interrupt)).await?;
         tracing::info!("stopped cleanly");
         Ok(())
     })
 }
 
-async fn shutdown_signal() {
-    use tokio::signal::unix::{SignalKind, signal};
-    let mut terminate = signal(SignalKind::terminate()).expect("installing the SIGTERM handler");
+async fn shutdown_signal(mut terminate: Signal, mut interrupt: Signal) {
     tokio::select! {
-        _ = tokio::signal::ctrl_c() => {},
+        _ = interrupt.recv() => {},
         _ = terminate.recv() => {},
     }
     tracing::info!("shutting down: draining in-flight requests");
 }
 
-async fn reload_tls_on_hangup(tls: upjobs::tls::TlsAcceptor) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let Ok(mut hangup) = signal(SignalKind::hangup()) else { return };
+async fn reload_tls_on_hangup(tls: upjobs::tls::TlsAcceptor, mut hangup: Signal) {
     while hangup.recv().await.is_some() {
         match tls.reload() {
             Ok(()) => tracing::info!("TLS certificate reloaded"),

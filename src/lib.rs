@@ -240,11 +240,14 @@ async fn sleep_or_stop(duration: Duration, stop: &mut tokio::sync::watch::Receiv
     }
 }
 
-/// Writes counters and request-log rows every second.
+/// Writes counters and request-log rows every second, and sooner when
+/// `state::FLUSH_AT_LOG_ROWS` rows wait (so a busy server's log buffers
+/// stay a few MiB).
 async fn flusher(state: AppState, mut stop: tokio::sync::watch::Receiver<bool>) {
     loop {
-        if sleep_or_stop(Duration::from_secs(1), &mut stop).await {
-            return;
+        tokio::select! {
+            stopped = sleep_or_stop(Duration::from_secs(1), &mut stop) => if stopped { return },
+            () = state.request_log.filled() => {}
         }
         flush_once(&state).await;
         state.auth.forget_idle_failures();

@@ -353,3 +353,10 @@ SELECT b.id * 1000 + e.key AS id,
        e.value ->> 0 AS time, e.value ->> 1 AS request_id, e.value ->> 2 AS key_id,
        e.value ->> 3 AS method, e.value ->> 4 AS route, e.value ->> 5 AS status, e.value ->> 6 AS latency_us
 FROM request_log_blocks b, json_each(b.entries) e;
+
+-- migration: 4
+
+-- Near-duplicates, exact repeats included, are found in memory
+-- (`ingest::dedup`); no query reads this index, and every ingest paid a
+-- random B-tree insert for it.
+DROP INDEX jobs_exact_fingerprint;

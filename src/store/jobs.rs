@@ -140,10 +140,11 @@ pub fn upsert(context: &mut WriterContext, row: &JobRow, spam_threshold: f64, no
     if !inserted {
         conn.prepare_cached("DELETE FROM job_terms WHERE seq = ?1")?.execute([seq])?;
     }
-    let mut insert_term = conn.prepare_cached("INSERT OR IGNORE INTO job_terms (seq, term) VALUES (?1, ?2)")?;
-    for term in &row.terms {
-        insert_term.execute(params![seq, term])?;
-    }
+    // All of a job's terms in one statement: one execution per job instead
+    // of one per term (seven on average).
+    let terms = serde_json::to_string(&row.terms).map_err(|error| crate::error::Error::internal(error.to_string()))?;
+    conn.prepare_cached("INSERT OR IGNORE INTO job_terms (seq, term) SELECT ?1, value FROM json_each(?2)")?
+        .execute(params![seq, terms])?;
     if !spam {
         // A new seq has no entry yet: skip the index's search for one.
         if inserted {

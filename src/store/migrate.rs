@@ -68,3 +68,36 @@ pub fn apply_up_to(conn: &Connection, target: i64) -> Result<()> {
 pub fn current_version(conn: &Connection) -> Result<i64> {
     Ok(conn.query_row("PRAGMA user_version", [], |row| row.get(0))?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn has_index(conn: &Connection, name: &str) -> bool {
+        conn.query_row("SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = ?1", [name], |row| {
+            row.get::<_, i64>(0)
+        })
+        .unwrap()
+            == 1
+    }
+
+    #[test]
+    fn migrations_apply_in_steps_and_migration_4_drops_the_unread_fingerprint_index() {
+        let conn = Connection::open_in_memory().unwrap();
+        apply_up_to(&conn, 3).unwrap();
+        assert_eq!(current_version(&conn).unwrap(), 3);
+        assert!(has_index(&conn, "jobs_exact_fingerprint"));
+        apply(&conn).unwrap();
+        assert_eq!(current_version(&conn).unwrap(), latest_version());
+        assert!(!has_index(&conn, "jobs_exact_fingerprint"));
+        // The one query that names the fingerprint finds its row by id.
+        let plan: String = conn
+            .query_row(
+                "EXPLAIN QUERY PLAN SELECT j.duplicate_of FROM jobs j WHERE j.id = ?1 AND j.fingerprint_exact = ?2",
+                ["x", "1"],
+                |row| row.get(3),
+            )
+            .unwrap();
+        assert!(plan.contains("USING INDEX sqlite_autoindex_jobs_1 (id=?)"), "{plan}");
+    }
+}

@@ -327,7 +327,7 @@ CREATE INDEX webhook_attempts_subscription ON webhook_attempts(subscription_id, 
 
 -- migration: 3
 
--- The request log in blocks: one row per flush of up to 1,000 requests
+-- The request log in blocks: a row per up to 1,000 requests of a flush
 -- (`store::usage::LOG_ENTRIES_PER_BLOCK`), its entries a JSON array of
 -- `[time, request_id, key_id, method, route, status, latency_us]` arrays,
 -- oldest first (time in Unix milliseconds). A row per request cost the

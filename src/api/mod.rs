@@ -345,8 +345,6 @@ fn conclude(context: &Context, admitted: Admitted, handled: Result<Handled>) -> 
     (response, Some(caller.entry.id.clone()))
 }
 
-/// `X-RateLimit-*`, the IETF draft's `RateLimit-Policy`/`RateLimit`, and
-/// `X-Quota-*` on every keyed answer.
 /// Names of headers every keyed answer carries, checked once at compile time (`from_static` at
 /// run time checks every byte on every call).
 static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
@@ -360,6 +358,8 @@ static RETRY_AFTER: HeaderName = HeaderName::from_static("retry-after");
 static X_QUOTA_LIMIT: HeaderName = HeaderName::from_static("x-quota-limit");
 static X_QUOTA_REMAINING: HeaderName = HeaderName::from_static("x-quota-remaining");
 
+/// `X-RateLimit-*`, the IETF draft's `RateLimit-Policy`/`RateLimit`, and
+/// `X-Quota-*` on every keyed answer.
 fn add_limit_headers(context: &Context, response: &mut Response<Body>, entry: &KeyEntry, limits: &Limits, take: &Take) {
     // This runs on every keyed answer. The values are written one after
     // the other into one buffer and each header takes its slice of it: two

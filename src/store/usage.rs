@@ -117,25 +117,25 @@ pub fn insert_request_log(conn: &Connection, rows: &[RequestLogRow]) -> Result<(
     let mut statement = conn.prepare_cached(
         "INSERT INTO request_log_blocks (first_time, last_time, requests, entries) VALUES (?1, ?2, ?3, ?4)",
     )?;
-    let mut entries = Vec::new();
     for block in rows.chunks(LOG_ENTRIES_PER_BLOCK) {
-        entries.clear();
-        let as_entries = block.iter().map(|row| -> LogEntry<'_> {
-            (
-                row.time_millis,
-                Cow::Borrowed(&row.request_id),
-                row.key_id.as_deref().map(Cow::Borrowed),
-                Cow::Borrowed(&row.method),
-                Cow::Borrowed(&row.route),
-                row.status,
-                row.latency_us,
-            )
-        });
-        serde_json::to_writer(&mut entries, &as_entries.collect::<Vec<_>>())
+        let entries: Vec<LogEntry<'_>> = block
+            .iter()
+            .map(|row| {
+                (
+                    row.time_millis,
+                    Cow::Borrowed(row.request_id.as_str()),
+                    row.key_id.as_deref().map(Cow::Borrowed),
+                    Cow::Borrowed(row.method.as_ref()),
+                    Cow::Borrowed(row.route.as_ref()),
+                    row.status,
+                    row.latency_us,
+                )
+            })
+            .collect();
+        let text = serde_json::to_string(&entries)
             .map_err(|error| crate::error::Error::internal(format!("request log block: {error}")))?;
         let first_time = block.iter().map(|row| row.time_millis).min().unwrap_or_default();
         let last_time = block.iter().map(|row| row.time_millis).max().unwrap_or_default();
-        let text = std::str::from_utf8(&entries).map_err(|error| crate::error::Error::internal(error.to_string()))?;
         statement.execute(params![first_time, last_time, block.len() as i64, text])?;
     }
     Ok(())

@@ -7,8 +7,11 @@
 It builds the release binary and the bare-hyper baseline (bench/hello.rs),
 generates and imports the data set, starts the server, runs every scenario
 with wrk on 127.0.0.1, samples the server's memory, and writes
-bench/results/<date>.json, bench/results/chart.svg and the tables of
-BENCHMARKS.md between its markers. Needs `wrk` (apt-get install wrk).
+bench/results/<date>-<count>.json and bench/results/chart.svg;
+`bench/summarize.py` turns one or more of those files into the tables of
+BENCHMARKS.md. Every /health cell runs between two hello-world runs at the
+same connection count, and its share of the ceiling is taken against them.
+Needs `wrk` (apt-get install wrk).
 """
 
 import argparse

@@ -3,7 +3,7 @@
 //! attempt of each of its messages.
 //!
 //!     cargo run --release --example webhooks_bench -- [--subscriptions 1000] [--jobs 10000] [--batch 100]
-//!         [--niche 1 | --broad-percent 25] [--end-to-end 0]
+//!         [--niche 1 | --broad-percent 25] [--end-to-end 0] [--writer-side 0]
 //!
 //! Everything runs in this one process on 127.0.0.1: the server (`upjobs::run`
 //! on a temporary database), a receiver that answers 204 and notes when
@@ -43,6 +43,8 @@ struct Settings {
     batch: usize,
     /// 0 skips the end-to-end run (server, deliveries, receiver).
     end_to_end: usize,
+    /// 0 skips the writer-side run (for profiling the end-to-end one alone).
+    writer_side: usize,
     /// Percent of the subscriptions drawn from the broad mix of
     /// `subscription_filters`; the others are narrow niches (a category, a
     /// skill and a country). `--niche 1` is 0, the default 100.
@@ -50,7 +52,8 @@ struct Settings {
 }
 
 fn settings() -> Settings {
-    let mut settings = Settings { subscriptions: 1_000, jobs: 10_000, batch: 100, end_to_end: 1, broad_percent: 100 };
+    let mut settings =
+        Settings { subscriptions: 1_000, jobs: 10_000, batch: 100, end_to_end: 1, writer_side: 1, broad_percent: 100 };
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     for pair in arguments.chunks(2) {
         let value = pair.get(1).and_then(|value| value.parse().ok()).expect("every flag takes a number");
@@ -59,6 +62,7 @@ fn settings() -> Settings {
             "--jobs" => settings.jobs = value,
             "--batch" => settings.batch = value,
             "--end-to-end" => settings.end_to_end = value,
+            "--writer-side" => settings.writer_side = value,
             "--niche" => settings.broad_percent = if value == 1 { 0 } else { 100 },
             "--broad-percent" => settings.broad_percent = value.min(100),
             other => panic!("unknown flag {other}"),
@@ -183,6 +187,8 @@ fn generated_jobs(count: usize) -> Vec<upjobs::model::Job> {
 
 struct Run {
     ingest_seconds: f64,
+    /// CPU seconds of this process's threads during the ingest, by thread name.
+    ingest_cpu: Vec<(String, f64)>,
     inserted: u64,
     delays_ms: Vec<f64>,
     messages: usize,
@@ -228,6 +234,7 @@ async fn run_once(settings: &Settings, jobs: &[upjobs::model::Job], filters: &[V
 
     let mut committed_at: std::collections::HashMap<String, Instant> = std::collections::HashMap::new();
     let mut inserted = 0;
+    let cpu_before = thread_cpu();
     let started = Instant::now();
     for chunk in jobs.chunks(settings.batch) {
         let body: String = chunk.iter().map(|job| serde_json::to_string(job).expect("job JSON") + "\n").collect();
@@ -240,6 +247,7 @@ async fn run_once(settings: &Settings, jobs: &[upjobs::model::Job], filters: &[V
         }
     }
     let ingest_seconds = started.elapsed().as_secs_f64();
+    let ingest_cpu = cpu_since(&cpu_before);
 
     // Wait until arrivals stop (polling the admin API would load the server
     // under test), then count what was queued.
@@ -284,7 +292,43 @@ async fn run_once(settings: &Settings, jobs: &[upjobs::model::Job], filters: &[V
         .collect();
     let _ = stop.send(());
     let _ = server.await;
-    Run { ingest_seconds, inserted, delays_ms, messages, drain_seconds }
+    Run { ingest_seconds, ingest_cpu, inserted, delays_ms, messages, drain_seconds }
+}
+
+/// CPU seconds (user + system) used so far by each of this process's
+/// threads, summed by thread name (Linux: /proc/self/task; empty elsewhere).
+fn thread_cpu() -> std::collections::BTreeMap<String, f64> {
+    let mut by_name = std::collections::BTreeMap::new();
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else { return by_name };
+    for task in tasks.flatten() {
+        let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
+        // "tid (name) state ...": the name may hold spaces, so split at the last ')'.
+        let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
+        let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
+        let ticks: f64 = fields.get(11..13).map_or(0.0, |both| both.iter().filter_map(|f| f.parse::<f64>().ok()).sum());
+        *by_name.entry(stat[open + 1..close].to_string()).or_insert(0.0) += ticks / 100.0;
+    }
+    by_name
+}
+
+/// CPU seconds by thread name since `before`, largest first.
+fn cpu_since(before: &std::collections::BTreeMap<String, f64>) -> Vec<(String, f64)> {
+    let mut used: Vec<(String, f64)> = thread_cpu()
+        .into_iter()
+        .map(|(name, seconds)| {
+            let earlier = before.get(&name).copied().unwrap_or(0.0);
+            (name, seconds - earlier)
+        })
+        .filter(|(_, seconds)| *seconds > 0.0)
+        .collect();
+    used.sort_by(|a, b| b.1.total_cmp(&a.1));
+    used
+}
+
+fn cpu_text(used: &[(String, f64)]) -> String {
+    let total: f64 = used.iter().map(|(_, seconds)| seconds).sum();
+    let parts: Vec<String> = used.iter().map(|(name, seconds)| format!("{name} {seconds:.2}")).collect();
+    format!("{total:.2} s ({})", parts.join(", "))
 }
 
 fn percentile(sorted: &[f64], fraction: f64) -> f64 {
@@ -456,16 +500,18 @@ async fn main() {
     let jobs = generated_jobs(settings.jobs);
     let filters = subscription_filters(settings.subscriptions, settings.broad_percent);
     time_matcher(&jobs, &filters);
-    let (without, with, messages) = time_writer_side(&settings, &jobs, &filters).await;
-    println!(
-        "writer side (store_batch, batches of {}): without subscriptions {:.0} jobs/s, with {} {:.0} jobs/s ({:+.1}%), {} messages queued",
-        settings.batch,
-        settings.jobs as f64 / without,
-        settings.subscriptions,
-        settings.jobs as f64 / with,
-        (without / with - 1.0) * 100.0,
-        messages
-    );
+    if settings.writer_side != 0 {
+        let (without, with, messages) = time_writer_side(&settings, &jobs, &filters).await;
+        println!(
+            "writer side (store_batch, batches of {}): without subscriptions {:.0} jobs/s, with {} {:.0} jobs/s ({:+.1}%), {} messages queued",
+            settings.batch,
+            settings.jobs as f64 / without,
+            settings.subscriptions,
+            settings.jobs as f64 / with,
+            (without / with - 1.0) * 100.0,
+            messages
+        );
+    }
     if settings.end_to_end == 0 {
         return;
     }
@@ -484,6 +530,8 @@ async fn main() {
         with.ingest_seconds,
         (rate(&with) / rate(&without) - 1.0) * 100.0
     );
+    println!("CPU during the ingest, without subscriptions: {}", cpu_text(&without.ingest_cpu));
+    println!("CPU during the ingest, with subscriptions:    {}", cpu_text(&with.ingest_cpu));
     let mut delays = with.delays_ms.clone();
     delays.sort_by(f64::total_cmp);
     println!(

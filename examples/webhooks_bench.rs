@@ -303,6 +303,7 @@ fn thread_cpu() -> std::collections::BTreeMap<String, f64> {
     for task in tasks.flatten() {
         let Ok(stat) = std::fs::read_to_string(task.path().join("stat")) else { continue };
         // "tid (name) state ...": the name may hold spaces, so split at the last ')'.
+        // utime and stime are fields 14 and 15, in clock ticks of 1/100 s (USER_HZ).
         let (Some(open), Some(close)) = (stat.find('('), stat.rfind(')')) else { continue };
         let fields: Vec<&str> = stat[close + 2..].split_whitespace().collect();
         let ticks: f64 = fields.get(11..13).map_or(0.0, |both| both.iter().filter_map(|f| f.parse::<f64>().ok()).sum());

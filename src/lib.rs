@@ -79,6 +79,9 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
         }
     })];
     let store = Store::open(&config.db, hooks)?;
+    // WAL checkpoints off the writer thread (see store::checkpoint).
+    let checkpointer = store::checkpoint::open(&config.db)?;
+    store.writer.call_blocking(move |writer| store::checkpoint::install(&mut writer.conn, checkpointer).map(drop))?;
     let mut startup = Startup::default();
     let admin_token_hash = resolve_admin_token(&config, &store, &mut startup)?;
     if config.demo {

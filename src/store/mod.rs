@@ -8,6 +8,7 @@
 //! - `webhooks`: subscriptions, the outbox of messages, delivery attempts.
 
 pub mod backup;
+pub mod checkpoint;
 pub mod job_query;
 pub mod jobs;
 pub mod keys;

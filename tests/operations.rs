@@ -206,6 +206,24 @@ fn sigterm_drains_flushes_and_exits_zero() {
 }
 
 #[test]
+fn the_server_checkpoints_its_wal_on_a_thread_of_its_own() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let (mut child, _address) = start_binary(&db, &[]);
+    // Thread names as the kernel keeps them (15 bytes): store::checkpoint's
+    // thread runs beside the writer, so commits never wait for a checkpoint.
+    let names: Vec<String> = std::fs::read_dir(format!("/proc/{}/task", child.id()))
+        .unwrap()
+        .filter_map(|task| std::fs::read_to_string(task.unwrap().path().join("comm")).ok())
+        .map(|name| name.trim().to_string())
+        .collect();
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(names.iter().any(|name| name == "upjobs-checkpoi"), "{names:?}");
+    assert!(names.iter().any(|name| name == "upjobs-writer"), "{names:?}");
+}
+
+#[test]
 fn startup_errors_are_instructions() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("no/such/dir/t.db");

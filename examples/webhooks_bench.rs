@@ -3,11 +3,12 @@
 //! attempt of each of its messages.
 //!
 //!     cargo run --release --example webhooks_bench -- [--subscriptions 1000] [--jobs 10000] [--batch 100]
-//!         [--niche 1 | --broad-percent 25] [--end-to-end 0] [--writer-side 0]
+//!         [--niche 1 | --broad-percent 25] [--end-to-end 0] [--writer-side 0] [--record-batch 300]
 //!
 //! Everything runs in this one process on 127.0.0.1: the server (`upjobs::run`
 //! on a temporary database), a receiver that answers 204 and notes when
-//! each `webhook-id` first arrives, and the client that ingests generated
+//! each `webhook-id` first arrives (on a runtime and thread of its own, so
+//! its CPU is reported apart from the server's), and the client that ingests generated
 //! jobs through `POST /admin/api/jobs` in batches of `--batch`, one after
 //! the other, as a feed or the inbox would.
 //!
@@ -21,7 +22,9 @@
 //! linear scan of every subscription), and the writer's side of an ingest
 //! (`ingest::store_batch` straight on the store, no HTTP, no delivery
 //! worker) with and without the subscriptions, which is where matching and
-//! the outbox writes cost ingest throughput.
+//! the outbox writes cost ingest throughput; after it, the writer's cost of
+//! recording every queued message as delivered, `--record-batch` outcomes
+//! per writer task.
 
 use bytes::Bytes;
 use dashmap::DashMap;
@@ -45,6 +48,8 @@ struct Settings {
     end_to_end: usize,
     /// 0 skips the writer-side run (for profiling the end-to-end one alone).
     writer_side: usize,
+    /// Outcomes per writer task in the writer-side run's recording timing.
+    record_batch: usize,
     /// Percent of the subscriptions drawn from the broad mix of
     /// `subscription_filters`; the others are narrow niches (a category, a
     /// skill and a country). `--niche 1` is 0, the default 100.
@@ -52,8 +57,15 @@ struct Settings {
 }
 
 fn settings() -> Settings {
-    let mut settings =
-        Settings { subscriptions: 1_000, jobs: 10_000, batch: 100, end_to_end: 1, writer_side: 1, broad_percent: 100 };
+    let mut settings = Settings {
+        subscriptions: 1_000,
+        jobs: 10_000,
+        batch: 100,
+        end_to_end: 1,
+        writer_side: 1,
+        record_batch: 300,
+        broad_percent: 100,
+    };
     let arguments: Vec<String> = std::env::args().skip(1).collect();
     for pair in arguments.chunks(2) {
         let value = pair.get(1).and_then(|value| value.parse().ok()).expect("every flag takes a number");
@@ -63,6 +75,7 @@ fn settings() -> Settings {
             "--batch" => settings.batch = value,
             "--end-to-end" => settings.end_to_end = value,
             "--writer-side" => settings.writer_side = value,
+            "--record-batch" => settings.record_batch = value.max(1),
             "--niche" => settings.broad_percent = if value == 1 { 0 } else { 100 },
             "--broad-percent" => settings.broad_percent = value.min(100),
             other => panic!("unknown flag {other}"),
@@ -97,10 +110,20 @@ struct Arrivals {
     requests: std::sync::atomic::AtomicU64,
 }
 
-async fn start_receiver(arrivals: Arc<Arrivals>) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+/// Starts the receiver on a runtime of its own, one thread named
+/// `wb-receiver`, so that the CPU it uses (a remote system's, in a real
+/// deployment) is reported apart from the server's. Returns its base URL
+/// and the runtime, which stops the receiver when dropped.
+async fn start_receiver(arrivals: Arc<Arrivals>) -> (String, tokio::runtime::Runtime) {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(1)
+        .thread_name("wb-receiver")
+        .enable_all()
+        .build()
+        .expect("receiver runtime");
+    let listener = runtime.spawn(tokio::net::TcpListener::bind("127.0.0.1:0")).await.expect("join").expect("bind");
     let url = format!("http://{}", listener.local_addr().expect("address"));
-    tokio::spawn(async move {
+    runtime.spawn(async move {
         loop {
             let Ok((stream, _)) = listener.accept().await else { return };
             let arrivals = arrivals.clone();
@@ -129,7 +152,7 @@ async fn start_receiver(arrivals: Arc<Arrivals>) -> String {
             });
         }
     });
-    url
+    (url, runtime)
 }
 
 /// The job id in a `job.created` body, found without parsing the whole
@@ -216,7 +239,7 @@ async fn run_once(settings: &Settings, jobs: &[upjobs::model::Job], filters: &[V
     let admin = [("authorization", bearer.as_str()), ("content-type", "application/json")];
 
     let arrivals = Arc::new(Arrivals::default());
-    let receiver = start_receiver(arrivals.clone()).await;
+    let (receiver, receiver_runtime) = start_receiver(arrivals.clone()).await;
     // At most 100 webhooks per key: spread them over enterprise keys.
     let mut key = String::new();
     for (index, filters) in filters.iter().enumerate() {
@@ -292,6 +315,7 @@ async fn run_once(settings: &Settings, jobs: &[upjobs::model::Job], filters: &[V
         .collect();
     let _ = stop.send(());
     let _ = server.await;
+    receiver_runtime.shutdown_background();
     Run { ingest_seconds, ingest_cpu, inserted, delays_ms, messages, drain_seconds }
 }
 
@@ -491,8 +515,68 @@ async fn time_writer_side(settings: &Settings, jobs: &[upjobs::model::Job], filt
             .await
             .expect("count");
         results.push((seconds, messages));
+        if with_subscriptions {
+            time_recording(&store, settings.record_batch).await;
+        }
     }
     (results[0].0, results[1].0, results[1].1)
+}
+
+/// Times the writer's side of delivery alone: every queued message recorded
+/// as delivered on its first attempt, `per_task` per writer task, as the
+/// delivery worker records them.
+async fn time_recording(store: &upjobs::store::Store, per_task: usize) {
+    use upjobs::webhooks::delivery::{Outcome, Policy, Verdict, record};
+    let queued: Vec<(i64, String, String)> = store
+        .writer
+        .call(|writer| {
+            let mut statement =
+                writer.conn.prepare("SELECT seq, id, subscription_id FROM webhook_messages ORDER BY seq")?;
+            let rows = statement.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))?;
+            Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?)
+        })
+        .await
+        .expect("queued messages");
+    let now = chrono::Utc::now().timestamp_millis();
+    let outcomes: Vec<Outcome> = queued
+        .into_iter()
+        .map(|(seq, id, subscription_id)| Outcome {
+            message_seq: seq,
+            previous_attempts: 0,
+            attempt: upjobs::store::webhooks::AttemptRow {
+                message_id: id,
+                subscription_id,
+                event_type: "job.created".into(),
+                time: now,
+                success: true,
+                status_code: Some(204),
+                latency_ms: 1,
+                error: None,
+            },
+            verdict: Verdict::Delivered,
+            finished_at: now,
+            jitter: 1.0,
+            label: "delivered",
+            hold_endpoint: false,
+        })
+        .collect();
+    let policy = Policy { retry_schedule: vec![Duration::from_secs(5)], disable_after: None };
+    let count = outcomes.len();
+    let cpu_before = thread_cpu();
+    let started = Instant::now();
+    for chunk in outcomes.chunks(per_task) {
+        let (chunk, policy) = (chunk.to_vec(), policy.clone());
+        store.writer.call(move |writer| record(&writer.conn, &chunk, &policy)).await.expect("record");
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let writer_cpu =
+        cpu_since(&cpu_before).into_iter().find(|(name, _)| name == "upjobs-writer").map_or(0.0, |(_, s)| s);
+    println!(
+        "recording {count} first-try deliveries, {per_task} per writer task: {:.1} µs each ({:.2} s; writer CPU {:.1} µs each)",
+        seconds * 1e6 / count as f64,
+        seconds,
+        writer_cpu * 1e6 / count as f64
+    );
 }
 
 #[tokio::main]

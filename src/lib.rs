@@ -17,6 +17,8 @@
 //! - `webhooks/`: subscription matching in the writer, the outbox worker,
 //!   Standard Webhooks signing, the SSRF guard. `outbound`: the HTTPS client.
 //! - `retention`: pruning. `tls`: HTTPS. `metrics`: Prometheus text.
+//!   `background`: the lower CPU priority of the checkpoint and delivery
+//!   threads.
 //! - `jobs_gen`, `taxonomy`, `countries`: the synthetic data generator and
 //!   the reference tables it and the validator share.
 //!
@@ -27,6 +29,7 @@
 
 pub mod api;
 pub mod auth;
+pub mod background;
 pub mod clock;
 pub mod config;
 pub mod countries;
@@ -206,7 +209,7 @@ pub async fn run(
         tokio::spawn(flusher(state.clone(), stop_background.subscribe())),
         tokio::spawn(auth_watcher(state.clone(), stop_background.subscribe())),
         tokio::spawn(pruner(state.clone(), stop_background.subscribe())),
-        tokio::spawn(webhooks::delivery::run(state.clone(), stop_background.subscribe())),
+        webhooks::delivery::spawn(state.clone(), stop_background.subscribe()).await?,
     ];
     // Only when configured: `--inbox DIR`, `--feed URL`.
     background.extend(ingest::inbox::spawn_watcher(&state, &stop_background));

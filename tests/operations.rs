@@ -205,22 +205,49 @@ fn sigterm_drains_flushes_and_exits_zero() {
     assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0, "WAL checkpointed");
 }
 
+/// Each of a process's threads: its name as the kernel keeps it (15 bytes)
+/// and its nice value (field 19 of /proc/PID/task/TID/stat).
+fn threads_of(pid: u32) -> Vec<(String, i32)> {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .filter_map(|task| std::fs::read_to_string(task.unwrap().path().join("stat")).ok())
+        .filter_map(|stat| {
+            // "tid (name) state ...": the name may hold spaces; fields after it start at 3.
+            let (open, close) = (stat.find('(')?, stat.rfind(')')?);
+            let nice = stat[close + 2..].split_whitespace().nth(19 - 3)?.parse().ok()?;
+            Some((stat[open + 1..close].to_string(), nice))
+        })
+        .collect()
+}
+
 #[test]
-fn the_server_checkpoints_its_wal_on_a_thread_of_its_own() {
+fn background_work_runs_on_threads_of_its_own_at_a_lower_priority() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     let (mut child, _address) = start_binary(&db, &[]);
-    // Thread names as the kernel keeps them (15 bytes): store::checkpoint's
-    // thread runs beside the writer, so commits never wait for a checkpoint.
-    let names: Vec<String> = std::fs::read_dir(format!("/proc/{}/task", child.id()))
-        .unwrap()
-        .filter_map(|task| std::fs::read_to_string(task.unwrap().path().join("comm")).ok())
-        .map(|name| name.trim().to_string())
-        .collect();
+    // store::checkpoint's thread runs beside the writer, so commits never
+    // wait for a checkpoint; webhooks::delivery has a thread and runtime of
+    // its own. Both are nicer than the threads that serve requests.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let threads = loop {
+        let threads = threads_of(child.id());
+        if threads.iter().any(|(name, _)| name == "upjobs-webhooks") || Instant::now() > deadline {
+            break threads;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
     let _ = child.kill();
     let _ = child.wait();
-    assert!(names.iter().any(|name| name == "upjobs-checkpoi"), "{names:?}");
-    assert!(names.iter().any(|name| name == "upjobs-writer"), "{names:?}");
+    let nice_of = |wanted: &str| threads.iter().find(|(name, _)| name == wanted).map(|(_, nice)| *nice);
+    let main = nice_of("upjobs").unwrap_or_else(|| panic!("no main thread: {threads:?}"));
+    assert_eq!(nice_of("upjobs-writer"), Some(main), "{threads:?}");
+    let serving: Vec<i32> =
+        threads.iter().filter(|(name, _)| name.starts_with("tokio-")).map(|(_, nice)| *nice).collect();
+    assert!(!serving.is_empty() && serving.iter().all(|nice| *nice == main), "{threads:?}");
+    let writer = main;
+    let lowered = (writer + upjobs::background::BACKGROUND_NICE).min(19);
+    assert_eq!(nice_of("upjobs-checkpoi"), Some(lowered), "{threads:?}");
+    assert_eq!(nice_of("upjobs-webhooks"), Some(lowered), "{threads:?}");
 }
 
 #[test]

@@ -46,6 +46,7 @@ pub fn install(writer: &mut Connection, conn: Connection) -> Result<Arc<AtomicU6
     std::thread::Builder::new()
         .name("upjobs-checkpoint".into())
         .spawn(move || {
+            crate::background::lower_current_thread_priority();
             while woken.recv().is_ok() {
                 // PASSIVE: copies what no reader still needs, never waits for
                 // a lock, never blocks the writer.

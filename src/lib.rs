@@ -84,7 +84,8 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
     let store = Store::open(&config.db, hooks)?;
     // WAL checkpoints off the writer thread (see store::checkpoint).
     let checkpointer = store::checkpoint::open(&config.db)?;
-    store.writer.call_blocking(move |writer| store::checkpoint::install(&mut writer.conn, checkpointer).map(drop))?;
+    let wal_checkpoints =
+        store.writer.call_blocking(move |writer| store::checkpoint::install(&mut writer.conn, checkpointer))?;
     let mut startup = Startup::default();
     let admin_token_hash = resolve_admin_token(&config, &store, &mut startup)?;
     if config.demo {
@@ -104,7 +105,7 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
         admin_token_hash: Arc::new(admin_token_hash),
         draining: Default::default(),
         request_log: Default::default(),
-        metrics: Default::default(),
+        metrics: Arc::new(metrics::Metrics::counting_checkpoints(wal_checkpoints)),
         webhook_wakeup,
         sources: Default::default(),
         exports: Arc::new(tokio::sync::Semaphore::new(api::export::EXPORTS_AT_ONCE)),

@@ -2,6 +2,7 @@
 
 use dashmap::DashMap;
 use std::fmt::Write;
+use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Latency bucket upper bounds, seconds.
@@ -20,6 +21,8 @@ pub struct Metrics {
     pub jobs_spam: AtomicU64,
     pub jobs_duplicates: AtomicU64,
     pub response_cache_hits: AtomicU64,
+    /// Checkpoints run by the checkpointer thread (`store::checkpoint`).
+    pub wal_checkpoints: Arc<AtomicU64>,
     webhook_deliveries: DashMap<&'static str, AtomicU64>,
 }
 
@@ -31,6 +34,11 @@ struct Histogram {
 }
 
 impl Metrics {
+    /// Metrics that report `wal_checkpoints` (from `store::checkpoint::install`).
+    pub fn counting_checkpoints(wal_checkpoints: Arc<AtomicU64>) -> Metrics {
+        Metrics { wal_checkpoints, ..Default::default() }
+    }
+
     pub fn observe_request(&self, route: &'static str, status: u16, seconds: f64) {
         // Shared (read) locks on the common path; an entry is created once.
         match self.requests.get(&(route, status)) {
@@ -82,7 +90,7 @@ impl Metrics {
             let _ = writeln!(out, "upjobs_request_duration_seconds_sum{{route=\"{route}\"}} {sum}");
             let _ = writeln!(out, "upjobs_request_duration_seconds_count{{route=\"{route}\"}} {count}");
         }
-        let counters: [(&str, &str, &AtomicU64); 9] = [
+        let counters: [(&str, &str, &AtomicU64); 10] = [
             ("upjobs_rate_limited_total", "Requests refused by the per-minute limit.", &self.rate_limited),
             (
                 "upjobs_quota_refused_total",
@@ -100,6 +108,7 @@ impl Metrics {
                 "Read answers served from the one-second response cache.",
                 &self.response_cache_hits,
             ),
+            ("upjobs_wal_checkpoints_total", "WAL checkpoints run by the checkpointer thread.", &self.wal_checkpoints),
         ];
         for (name, help, counter) in counters {
             let _ = writeln!(

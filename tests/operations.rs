@@ -174,6 +174,35 @@ async fn metrics_are_prometheus_text_behind_the_token() {
     assert!(text.contains("upjobs_auth_failures_total 1"));
     assert!(text.contains("upjobs_rate_limited_total"));
     assert!(text.contains("upjobs_database_size_bytes"));
+    let checkpoints = |text: &str| -> u64 {
+        let line = text.lines().find(|line| line.starts_with("upjobs_wal_checkpoints_total ")).unwrap_or_default();
+        line.rsplit(' ').next().and_then(|count| count.parse().ok()).unwrap_or_else(|| panic!("{text}"))
+    };
+    assert_eq!(checkpoints(&text), 0, "{text}");
+
+    // Past 1,000 WAL pages (16 KiB each) the checkpointer runs, and counts.
+    app.state
+        .store
+        .writer
+        .call(|writer| {
+            writer.conn.execute_batch(
+                "CREATE TABLE filler (x BLOB); \
+                 WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 1200) \
+                 INSERT INTO filler SELECT zeroblob(16000) FROM n;",
+            )?;
+            Ok(())
+        })
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let text = app.admin(Method::GET, "/metrics", None).await.text();
+        if checkpoints(&text) >= 1 {
+            break;
+        }
+        assert!(Instant::now() < deadline, "no checkpoint counted: {text}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
 }
 
 #[test]

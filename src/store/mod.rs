@@ -48,8 +48,21 @@ impl Store {
     /// Only code that ingests needs it; CLI commands that manage keys or copy
     /// the file skip the scan of recent jobs.
     pub fn open_with(path: &Path, commit_hooks: Vec<writer::CommitHook>, ingests: bool) -> Result<Store> {
-        let conn = open_read_write(path)?;
+        Ok(Store::open_with_setup(path, commit_hooks, ingests, |_| Ok(()))?.0)
+    }
+
+    /// `open_with`, running `setup` on the migrated writer connection before
+    /// the writer thread takes it (and before its warm-up, so nothing waits
+    /// for the duplicate index): the server installs its checkpoint hook so.
+    pub fn open_with_setup<T>(
+        path: &Path,
+        commit_hooks: Vec<writer::CommitHook>,
+        ingests: bool,
+        setup: impl FnOnce(&mut Connection) -> Result<T>,
+    ) -> Result<(Store, T)> {
+        let mut conn = open_read_write(path)?;
         migrate::apply(&conn)?;
+        let prepared = setup(&mut conn)?;
         let context = WriterContext {
             conn,
             dedup: DedupIndex::new(),
@@ -67,7 +80,7 @@ impl Store {
             }
         });
         let readers = Readers::open(path, READER_POOL_SIZE)?;
-        Ok(Store { path: path.to_path_buf(), writer, readers })
+        Ok((Store { path: path.to_path_buf(), writer, readers }, prepared))
     }
 }
 

@@ -268,8 +268,10 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                 unrecorded_since = None;
             }
         }
+        // A recording just started leaves `unrecorded_since` as it was (or
+        // None), so `waited` still holds for what is left.
         let gathering = recording.is_none() && unrecorded_since.is_some();
-        let record_in = RECORD_GATHER.saturating_sub(unrecorded_since.map_or(Duration::ZERO, |since| since.elapsed()));
+        let record_in = RECORD_GATHER.saturating_sub(waited);
         if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_INTERVAL) {
             last_prune = Some(Instant::now());
             last_hold.retain(|_, at| at.elapsed() < HOLD_INTERVAL);

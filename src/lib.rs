@@ -84,7 +84,10 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
     // WAL checkpoints off the writer thread (see store::checkpoint). The
     // hook goes on before the writer starts: a writer task would wait for
     // the duplicate index's rebuild (0.8 s at 1M jobs) and hold up startup.
+    // And the full-text index merges as jobs arrive, even if an `upjobs
+    // import` on this file stopped before it set that back.
     let (store, wal_checkpoints) = Store::open_with_setup(&config.db, hooks, true, |writer| {
+        store::jobs::set_search_merging(writer, store::jobs::SearchMerging::Continuous)?;
         store::checkpoint::install(writer, store::checkpoint::open(&config.db)?)
     })?;
     let mut startup = Startup::default();

@@ -12,6 +12,7 @@ use upjobs::api::admin::{KeyChanges, new_key_row};
 use upjobs::clock::{Clock, format_unix, parse_time_or_date};
 use upjobs::config::{LogFormat, ServeConfig};
 use upjobs::ingest::{IngestOptions, IngestReport, sources};
+use upjobs::store::jobs::SearchMerging;
 use upjobs::store::{self, Store, keys as key_rows};
 
 #[derive(Parser)]
@@ -314,26 +315,23 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
     // that every batch rewrites (index edges, the full-text index's
     // structure) are copied into the file once per checkpoint. The last one
     // runs below, when the import is done.
+    // And no merging of the full-text index on the way (see SearchMerging):
+    // it is merged into one segment at the end anyway.
     store.writer.call_blocking(|writer| {
-        Ok(writer.conn.execute_batch("PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384;")?)
+        writer.conn.execute_batch("PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384;")?;
+        store::jobs::set_search_merging(&writer.conn, SearchMerging::Bulk)
     })?;
-    let options = IngestOptions { spam_threshold };
-    let mut total = IngestReport::default();
-    let mut rejected_count = 0;
-    for file in files {
-        let outcome = import_file(&store, file, options).with_context(|| format!("importing {}", file.display()))?;
-        rejected_count += outcome.rejected_count;
-        total.merge(outcome.report);
-        if let Some(error) = outcome.error {
-            print_rejections(&total, rejected_count);
-            bail!("importing {}: {error} ({} jobs stored before it stay stored)", file.display(), total.accepted());
-        }
-    }
-    print_rejections(&total, rejected_count);
+    let imported = import_files(&store, files, IngestOptions { spam_threshold });
+    // Back to the server's merge policy whatever happened; what was stored
+    // stays stored.
+    let restored =
+        store.writer.call_blocking(|writer| store::jobs::set_search_merging(&writer.conn, SearchMerging::Continuous));
+    let (total, rejected_count) = imported?;
+    restored?;
     // A bulk load leaves the full-text index in many segments, and every
-    // query opens each one: merge them into one now (~5 % of a 1M import)
-    // rather than leave it to the server's hourly maintenance. Steps, not
-    // one 'optimize', so the WAL never holds a copy of the whole index.
+    // query opens each one: merge them into one now rather than leave it
+    // to the server's hourly maintenance. Steps, not one 'optimize', so the
+    // WAL never holds a copy of the whole index.
     let merging = Instant::now();
     while store
         .writer
@@ -365,6 +363,24 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
         bail!("no record was accepted");
     }
     Ok(())
+}
+
+/// Imports `files` in order; stops at the first file that cannot be read
+/// to its end (the jobs stored before it stay stored).
+fn import_files(store: &Store, files: &[PathBuf], options: IngestOptions) -> Result<(IngestReport, u64)> {
+    let mut total = IngestReport::default();
+    let mut rejected_count = 0;
+    for file in files {
+        let outcome = import_file(store, file, options).with_context(|| format!("importing {}", file.display()))?;
+        rejected_count += outcome.rejected_count;
+        total.merge(outcome.report);
+        if let Some(error) = outcome.error {
+            print_rejections(&total, rejected_count);
+            bail!("importing {}: {error} ({} jobs stored before it stay stored)", file.display(), total.accepted());
+        }
+    }
+    print_rejections(&total, rejected_count);
+    Ok((total, rejected_count))
 }
 
 /// The first rejections, one line each, then how many more there were.

@@ -103,6 +103,13 @@ fn import_then_check() {
     // The import ends by folding its write-ahead log into the file.
     let wal_bytes = std::fs::metadata(dir.path().join("upjobs.db-wal")).map(|meta| meta.len()).unwrap_or(0);
     assert_eq!(wal_bytes, 0, "the WAL is checkpointed and truncated");
+    // The import merges its search index at the end and leaves FTS5's
+    // merge policy as the server wants it (unset: FTS5's defaults).
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let automerge: Option<i64> =
+        conn.query_row("SELECT v FROM jobs_fts_config WHERE k = 'automerge'", [], |r| r.get(0)).ok();
+    assert!(matches!(automerge, None | Some(4)), "automerge {automerge:?}");
+    drop(conn);
 
     let output = run_ok(&["check", "--db", path_arg(&db)], None);
     let report = stdout(&output);
@@ -162,6 +169,12 @@ fn import_reads_a_json_array_file_and_refuses_a_broken_one_whole() {
     assert!(!output.status.success());
     assert!(stderr(&output).contains("Invalid JSON array"), "{}", stderr(&output));
     assert!(stderr(&output).contains("0 jobs stored before it"), "{}", stderr(&output));
+    // A failed import sets the search index's merge policy back too.
+    let automerge: Option<i64> = rusqlite::Connection::open(&broken_db)
+        .unwrap()
+        .query_row("SELECT v FROM jobs_fts_config WHERE k = 'automerge'", [], |r| r.get(0))
+        .ok();
+    assert!(matches!(automerge, None | Some(4)), "automerge {automerge:?}");
     assert!(stdout(&run_ok(&["check", "--db", path_arg(&broken_db)], None)).contains("jobs: 0 ("));
 }
 

@@ -234,6 +234,28 @@ fn sigterm_drains_flushes_and_exits_zero() {
     assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0, "WAL checkpointed");
 }
 
+/// An `upjobs import` stopped midway leaves the full-text index set to bulk
+/// merging (stored in the file); the server sets it back when it starts.
+#[test]
+fn the_server_restores_continuous_search_merging_an_interrupted_import_left_off() {
+    use upjobs::store::jobs::{SearchMerging, set_search_merging};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("t.db");
+    let conn = upjobs::store::open_read_write(&db).unwrap();
+    upjobs::store::migrate::apply(&conn).unwrap();
+    set_search_merging(&conn, SearchMerging::Bulk).unwrap();
+    let setting = |name: &str| -> Option<i64> {
+        conn.query_row("SELECT v FROM jobs_fts_config WHERE k = ?1", [name], |r| r.get(0)).ok()
+    };
+    assert_eq!(setting("automerge"), Some(0));
+
+    let (mut child, _address) = start_binary(&db, &[]);
+    assert_eq!(setting("automerge"), Some(4));
+    assert_eq!(setting("crisismerge"), Some(16));
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 /// Each of a process's threads: its name as the kernel keeps it (15 bytes)
 /// and its nice value (field 19 of /proc/PID/task/TID/stat).
 fn threads_of(pid: u32) -> Vec<(String, i32)> {

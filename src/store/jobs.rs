@@ -357,6 +357,52 @@ pub fn merge_search_index_step(conn: &Connection, pages: i64) -> Result<bool> {
     Ok(conn.total_changes() - before >= 2)
 }
 
+/// How FTS5 merges the segments that every commit (and every 8 MiB of
+/// buffered text) writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SearchMerging {
+    /// FTS5's defaults: after each write, merge a little (automerge 4), and
+    /// at once when a level holds 16 segments. Queries stay fast while jobs
+    /// arrive.
+    Continuous,
+    /// For `upjobs import`, which merges everything into one segment at the
+    /// end: no merging on the way, except when a level reaches
+    /// `BULK_CRISIS_MERGE` segments. Each posting is then rewritten about
+    /// twice in all instead of once per level.
+    Bulk,
+}
+
+/// Segments on one level before a bulk load merges them (FTS5's limit is
+/// 2,000 segments in all; a 1M-job import writes about a thousand).
+const BULK_CRISIS_MERGE: i64 = 64;
+
+/// Sets the index's merge policy. FTS5 keeps it in the database
+/// (`jobs_fts_config`), so a bulk setting outlives the connection; the
+/// server sets `Continuous` when it starts, in case an import was stopped
+/// before it set it back. Writes only when the stored policy differs.
+pub fn set_search_merging(conn: &Connection, merging: SearchMerging) -> Result<()> {
+    let (automerge, crisismerge) = match merging {
+        SearchMerging::Continuous => (4, 16),
+        SearchMerging::Bulk => (0, BULK_CRISIS_MERGE),
+    };
+    // FTS5 keeps a value in jobs_fts_config only once it was set; absent
+    // means its default, which is `Continuous`.
+    let stored = |name: &str, default: i64| -> Result<i64> {
+        Ok(conn
+            .prepare_cached("SELECT v FROM jobs_fts_config WHERE k = ?1")?
+            .query_row([name], |r| r.get::<_, i64>(0))
+            .optional()?
+            .unwrap_or(default))
+    };
+    if stored("automerge", 4)? != automerge {
+        conn.execute("INSERT INTO jobs_fts(jobs_fts, rank) VALUES ('automerge', ?1)", [automerge])?;
+    }
+    if stored("crisismerge", 16)? != crisismerge {
+        conn.execute("INSERT INTO jobs_fts(jobs_fts, rank) VALUES ('crisismerge', ?1)", [crisismerge])?;
+    }
+    Ok(())
+}
+
 /// One visible job's wire bytes by id, if it is inside the window.
 pub fn visible_doc_by_id(conn: &Connection, id: &str, min_seq: i64) -> Result<Option<String>> {
     Ok(conn
@@ -473,4 +519,45 @@ pub fn stats(conn: &Connection, now: i64) -> Result<JobStats> {
     let by_group = statement.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?.collect::<rusqlite::Result<_>>()?;
     let last_ingest_at: Option<i64> = conn.query_row("SELECT max(updated_at) FROM jobs", [], |r| r.get(0))?;
     Ok(JobStats { total, visible, last_24h, spam, duplicates, by_group, last_ingest_at })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// (automerge, crisismerge) as FTS5 reads them: its defaults when unset.
+    fn merge_settings(conn: &Connection) -> (i64, i64) {
+        let read = |name: &str, default: i64| -> i64 {
+            conn.query_row("SELECT v FROM jobs_fts_config WHERE k = ?1", [name], |r| r.get(0))
+                .optional()
+                .unwrap()
+                .unwrap_or(default)
+        };
+        (read("automerge", 4), read("crisismerge", 16))
+    }
+
+    #[test]
+    fn the_search_merge_policy_is_stored_and_written_only_when_it_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let conn = crate::store::open_read_write(&dir.path().join("m.db")).unwrap();
+        crate::store::migrate::apply(&conn).unwrap();
+        assert_eq!(merge_settings(&conn), (4, 16), "a new file merges continuously");
+
+        // Already continuous: nothing is written.
+        let before = conn.total_changes();
+        set_search_merging(&conn, SearchMerging::Continuous).unwrap();
+        assert_eq!(conn.total_changes(), before);
+
+        set_search_merging(&conn, SearchMerging::Bulk).unwrap();
+        assert_eq!(merge_settings(&conn), (0, BULK_CRISIS_MERGE));
+        // Another connection (a server on the same file) sees the policy.
+        let other = crate::store::open_read_write(&dir.path().join("m.db")).unwrap();
+        assert_eq!(merge_settings(&other), (0, BULK_CRISIS_MERGE));
+
+        set_search_merging(&conn, SearchMerging::Continuous).unwrap();
+        assert_eq!(merge_settings(&conn), (4, 16));
+        let before = conn.total_changes();
+        set_search_merging(&conn, SearchMerging::Continuous).unwrap();
+        assert_eq!(conn.total_changes(), before);
+    }
 }

@@ -22,6 +22,10 @@
 //! the failed message's next retry: an endpoint that is down is probed a few
 //! messages at a time on the retry schedule instead of receiving its whole
 //! backlog every round.
+//!
+//! A panic in the worker (a bug) is logged, and a new worker starts a
+//! second later ([`supervise`]); a panic inside one attempt's task only
+//! ends that attempt.
 
 use crate::clock::{Clock, format_unix};
 use crate::outbound;
@@ -166,7 +170,7 @@ pub async fn spawn(state: AppState, stop: watch::Receiver<bool>) -> crate::error
                     return;
                 }
             };
-            runtime.block_on(run(state, stop));
+            runtime.block_on(supervise(|| run(state.clone(), stop.clone()), stop.clone(), RESTART_DELAY));
             runtime.shutdown_timeout(RUNTIME_SHUTDOWN_GRACE);
             let _ = finished.send(());
         })
@@ -177,6 +181,32 @@ pub async fn spawn(state: AppState, stop: watch::Receiver<bool>) -> crate::error
     Ok(tokio::spawn(async move {
         let _ = stopped.await;
     }))
+}
+
+/// How long after a panic the worker is started again.
+const RESTART_DELAY: Duration = Duration::from_secs(1);
+
+/// Runs the worker that `start` makes until it returns, and makes a new one
+/// `delay` after a panic (a bug, logged as an error) unless `stop` turned
+/// true meanwhile. Nothing is lost: a message stays pending in the
+/// database until its outcome is recorded, so the new worker sends
+/// whatever the old one left unfinished (at least once, as after a crash).
+async fn supervise<F, W>(mut start: F, stop: watch::Receiver<bool>, delay: Duration)
+where
+    F: FnMut() -> W,
+    W: std::future::Future<Output = ()>,
+{
+    use futures_util::FutureExt;
+    loop {
+        match std::panic::AssertUnwindSafe(start()).catch_unwind().await {
+            Ok(()) => return,
+            Err(_) => tracing::error!(?delay, "the webhook delivery worker panicked; starting a new one"),
+        }
+        tokio::time::sleep(delay).await;
+        if *stop.borrow() {
+            return;
+        }
+    }
 }
 
 /// Runs until `stop` turns true.
@@ -661,6 +691,41 @@ fn error_chain(error: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_worker_that_panics_is_started_again_until_one_returns() {
+        let (stop_sender, stop) = watch::channel(false);
+        let mut starts = 0;
+        supervise(
+            || {
+                starts += 1;
+                let this_start = starts;
+                async move {
+                    if this_start < 3 {
+                        panic!("worker bug number {this_start}");
+                    }
+                }
+            },
+            stop.clone(),
+            RESTART_DELAY,
+        )
+        .await;
+        assert_eq!(starts, 3);
+
+        // Stopping during the delay: no new worker.
+        let mut starts = 0;
+        let supervisor = supervise(
+            || {
+                starts += 1;
+                async { panic!("worker bug") }
+            },
+            stop,
+            RESTART_DELAY,
+        );
+        stop_sender.send(true).unwrap();
+        supervisor.await;
+        assert_eq!(starts, 1);
+    }
 
     #[test]
     fn outcomes_are_written_back_in_full_batches_or_after_the_gathering_time() {

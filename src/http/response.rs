@@ -7,6 +7,7 @@ use http_body_util::{BodyExt, Full, combinators::BoxBody};
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Response, StatusCode};
 use serde_json::Value;
+use std::borrow::Cow;
 
 pub type Body = BoxBody<Bytes, std::io::Error>;
 
@@ -88,7 +89,9 @@ impl Data {
 /// A successful or failed answer before it becomes bytes.
 pub struct Envelope {
     pub status: StatusCode,
-    pub message: Option<String>,
+    /// Borrowed for the fixed messages (`/health`, `/livez`), so the
+    /// commonest answers allocate nothing for it.
+    pub message: Option<Cow<'static, str>>,
     pub data: Data,
     /// Extra top-level fields (`next_cursor`, `total`, `retry_after`).
     pub extras: Vec<(&'static str, Value)>,
@@ -104,7 +107,7 @@ impl Envelope {
         self
     }
 
-    pub fn with_message(mut self, message: impl Into<String>) -> Envelope {
+    pub fn with_message(mut self, message: impl Into<Cow<'static, str>>) -> Envelope {
         self.message = Some(message.into());
         self
     }
@@ -116,7 +119,7 @@ impl Envelope {
 
     pub fn from_error(error: &Error) -> Envelope {
         let (status, message) = error.status_and_message();
-        let mut envelope = Envelope { status, message: Some(message), data: Data::empty(), extras: Vec::new() };
+        let mut envelope = Envelope { status, message: Some(message.into()), data: Data::empty(), extras: Vec::new() };
         if let Error::RateLimited { retry_after, .. } = error {
             envelope.extras.push(("retry_after", Value::from(*retry_after)));
         }
@@ -133,12 +136,12 @@ impl Envelope {
         });
         if let Some(message) = &self.message {
             out.extend_from_slice(b",\"message\":");
-            serde_json::to_writer(&mut *out, message).expect("serialising a string cannot fail");
+            serde_json::to_writer(&mut *out, message.as_ref()).expect("serialising a string cannot fail");
         }
         out.extend_from_slice(b",\"data\":");
         self.data.write_array(out);
         out.extend_from_slice(b",\"count\":");
-        out.extend_from_slice(self.data.len().to_string().as_bytes());
+        out.extend_from_slice(itoa::Buffer::new().format(self.data.len()).as_bytes());
         for (name, value) in &self.extras {
             out.extend_from_slice(b",\"");
             out.extend_from_slice(name.as_bytes());

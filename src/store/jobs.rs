@@ -372,8 +372,11 @@ pub enum SearchMerging {
     Bulk,
 }
 
-/// Segments on one level before a bulk load merges them (FTS5's limit is
-/// 2,000 segments in all; a 1M-job import writes about a thousand).
+/// Segments on one level before a bulk load merges them. A level then
+/// holds at most 63, so the index stays far under FTS5's limit of 2,000
+/// segments in all: an import writes one segment per batch of 5,000 jobs
+/// at least (each commit flushes the pending index), and four levels would
+/// take 16 million of them.
 const BULK_CRISIS_MERGE: i64 = 64;
 
 /// Sets the index's merge policy. FTS5 keeps it in the database

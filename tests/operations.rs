@@ -295,8 +295,7 @@ fn background_work_runs_on_threads_of_its_own_at_a_lower_priority() {
     let serving: Vec<i32> =
         threads.iter().filter(|(name, _)| name.starts_with("tokio-")).map(|(_, nice)| *nice).collect();
     assert!(!serving.is_empty() && serving.iter().all(|nice| *nice == main), "{threads:?}");
-    let writer = main;
-    let lowered = (writer + upjobs::background::BACKGROUND_NICE).min(19);
+    let lowered = (main + upjobs::background::BACKGROUND_NICE).min(19);
     assert_eq!(nice_of("upjobs-checkpoi"), Some(lowered), "{threads:?}");
     assert_eq!(nice_of("upjobs-webhooks"), Some(lowered), "{threads:?}");
 }

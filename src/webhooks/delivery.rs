@@ -712,7 +712,8 @@ mod tests {
         .await;
         assert_eq!(starts, 3);
 
-        // Stopping during the delay: no new worker.
+        // Stop turned true before the delay ends (here: before the first
+        // start): the worker that panicked is not replaced.
         let mut starts = 0;
         let supervisor = supervise(
             || {

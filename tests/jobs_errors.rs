@@ -102,7 +102,6 @@ async fn bad_values_name_their_parameter() {
         ("since=-1d", "since"),
         ("since=1.5h", "since"),
         ("since=", "since"),
-        ("since=99999999999999999999d", "since"),
         ("last_visited_after=never", "last_visited_after"),
         ("last_visited_after=", "last_visited_after"),
         ("buyer.total_spent_min=abc", "buyer.total_spent_min"),

@@ -645,6 +645,8 @@ async fn plan_windows_clamp_what_a_key_sees() {
                     (format!("posted_after={long_ago}"), visible.clone()),
                     ("posted_after=2000-01-01".to_string(), visible.clone()),
                     ("since=36500d".to_string(), visible.clone()),
+                    ("since=99999999999999999999d".to_string(), visible.clone()),
+                    ("since=10000000m".to_string(), visible.clone()),
                     ("sort=posted_on_asc".to_string(), visible.iter().rev().copied().collect()),
                     ("sort=budget_desc&include_total=true".to_string(), {
                         let mut by_budget: Vec<&str> = visible.clone();

@@ -266,6 +266,7 @@ async fn bad_cursors_are_refused() {
     let cases = [
         (format!("sort=budget_desc&cursor={cursor}&offset=5"), "Invalid cursor parameter"),
         (format!("cursor={posted_cursor}&offset=10&limit=5"), "Invalid cursor parameter"),
+        (format!("cursor={posted_cursor}&offset=0"), "Invalid cursor parameter"),
         // A cursor belongs to the sort it was made for.
         (format!("cursor={cursor}"), "Invalid cursor parameter"),
         (format!("sort=budget_asc&cursor={cursor}"), "Invalid cursor parameter"),

@@ -48,6 +48,37 @@ async fn burst_then_429_with_headers_then_refill() {
     assert_eq!(refilled.header("x-ratelimit-remaining").unwrap(), "19");
 }
 
+/// A key sent to a path or a method the API does not have still takes a
+/// token and counts as a call; a wrong key there gets 401 like anywhere.
+#[tokio::test]
+async fn unknown_routes_and_methods_with_a_key_take_a_token_and_count() {
+    let app = spawn_app().await;
+    let (key, _) = app.create_key_with(json!({"name": "r", "plan": "professional", "burst": 3})).await;
+    let missing = app.get("/nope", &key).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.message(), "Not found: no route for GET /nope");
+    assert_eq!(missing.header("x-ratelimit-remaining").unwrap(), "2");
+    assert_eq!(missing.header("x-quota-remaining").unwrap(), "24999");
+    let wrong_method = app.request(Method::POST, "/jobs", &[("x-api-key", &key)], "").await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(wrong_method.header("allow").unwrap(), "GET, HEAD");
+    assert_eq!(wrong_method.header("x-ratelimit-remaining").unwrap(), "1");
+    assert_eq!(app.get("/jobs", &key).await.header("x-ratelimit-remaining").unwrap(), "0");
+    let refused = app.get("/nope", &key).await;
+    assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(refused.message().starts_with("Rate limit exceeded."), "{}", refused.message());
+    app.clock.advance(Duration::from_secs(60));
+    let usage = app.get("/usage", &key).await.data()[0].clone();
+    assert_eq!(usage["calls_this_month"], 3, "the 404, the 405 and the /jobs call: {usage}");
+
+    let wrong_key = app.get("/nope", "upj_notakeyatallnotakeyatallnotakey").await;
+    assert_eq!(wrong_key.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong_key.message(), "Invalid or missing X-API-KEY header");
+    let no_key = app.request(Method::GET, "/nope", &[], "").await;
+    assert_eq!(no_key.status, StatusCode::NOT_FOUND);
+    assert!(no_key.header("x-ratelimit-remaining").is_none());
+}
+
 #[tokio::test]
 async fn limiter_is_exact_under_concurrency() {
     let app = std::sync::Arc::new(spawn_app().await);

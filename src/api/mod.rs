@@ -95,21 +95,42 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
     let route_name = routed.as_ref().map(Route::name).unwrap_or("unmatched");
     let route = match routed {
         Ok(route) => route,
-        Err(NoRoute::NotFound) => {
-            let path = request.uri().path().chars().take(200).collect::<String>();
-            let error = Error::NotFound(format!("Not found: no route for {method} {path}"));
-            let response = error_response(&context, &error);
-            return Outcome { started, method, route_name }.ready(context, response, None);
-        }
-        Err(NoRoute::MethodNotAllowed(allowed)) => {
-            let mut response = error_response(&context, &Error::MethodNotAllowed);
-            response.headers_mut().insert(hyper::header::ALLOW, HeaderValue::from_static(allowed));
-            return Outcome { started, method, route_name }.ready(context, response, None);
+        Err(no_route) => {
+            let path = request.uri().path();
+            let response = match no_route {
+                NoRoute::NotFound => {
+                    let shown = path.chars().take(200).collect::<String>();
+                    error_response(&context, &Error::NotFound(format!("Not found: no route for {method} {shown}")))
+                }
+                NoRoute::MethodNotAllowed(allowed) => {
+                    let mut response = error_response(&context, &Error::MethodNotAllowed);
+                    response.headers_mut().insert(hyper::header::ALLOW, HeaderValue::from_static(allowed));
+                    response
+                }
+            };
+            let outcome = Outcome { started, method, route_name };
+            // A key sent to a path or method the API does not have is still
+            // a keyed request: it takes a token and counts as a call ("every
+            // request with a valid key takes a token, whatever its
+            // outcome"), and a wrong key gets 401 and feeds the brute-force
+            // throttle, so an unknown path cannot be used to test keys.
+            // Without a key the answer is the plain 404 or 405.
+            if request.headers().contains_key("x-api-key") && !path.starts_with("/admin") {
+                let (response, key_id) = match admit(&context, true, &request) {
+                    Admission::Admitted(admitted) => conclude(&context, admitted, Ok(Handled { response, calls: 1 })),
+                    Admission::Refused(response, key_id) => (response, key_id),
+                };
+                return outcome.ready(context, response, key_id);
+            }
+            return outcome.ready(context, response, None);
         }
     };
     let outcome = Outcome { started, method, route_name };
     if route.is_keyed() {
-        let admitted = match admit(&context, &route, &request) {
+        // /health and /usage use the per-minute limit only ("cached
+        // responses don't count" extends to 304s, decided after the handler).
+        let uses_quota = !matches!(route, Route::Health | Route::Usage);
+        let admitted = match admit(&context, uses_quota, &request) {
             Admission::Admitted(admitted) => admitted,
             Admission::Refused(response, key_id) => return outcome.ready(context, response, key_id),
         };
@@ -280,7 +301,7 @@ struct Admitted {
 
 /// The keyed pipeline before the handler: failed-auth throttle, key,
 /// token bucket, monthly quota.
-fn admit(context: &Context, route: &Route, request: &Request<Incoming>) -> Admission {
+fn admit(context: &Context, uses_quota: bool, request: &Request<Incoming>) -> Admission {
     let state = &context.state;
     let address = context.remote.ip();
     if let Err(error) = state.auth.check_failure_throttle(address) {
@@ -308,9 +329,6 @@ fn admit(context: &Context, route: &Route, request: &Request<Incoming>) -> Admis
         add_limit_headers(context, &mut response, &entry, &limits, &take);
         return Admission::Refused(response, Some(entry.id.clone()));
     }
-    // /health and /usage use the per-minute limit only ("cached responses
-    // don't count" extends to 304s, decided after the handler).
-    let uses_quota = !matches!(route, Route::Health | Route::Usage);
     if uses_quota && let Err(error) = state.auth.check_quota(&entry, &limits) {
         state.auth.record_quota_refused(&entry);
         state.metrics.quota_refused.fetch_add(1, Ordering::Relaxed);

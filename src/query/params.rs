@@ -321,10 +321,14 @@ pub fn parse_job_list(raw: &str) -> Result<JobListRequest> {
         include_total: false,
     };
     let mut cursor_text = None;
+    let mut offset_given = false;
     for (name, value) in pairs {
         match name.as_str() {
             "limit" => request.limit = integer_in(&name, &value, 1, MAX_LIMIT)?,
-            "offset" => request.offset = integer_in(&name, &value, 0, MAX_OFFSET)?,
+            "offset" => {
+                request.offset = integer_in(&name, &value, 0, MAX_OFFSET)?;
+                offset_given = true;
+            }
             "cursor" => cursor_text = Some(value),
             "sort" => {
                 request.sort =
@@ -345,7 +349,9 @@ pub fn parse_job_list(raw: &str) -> Result<JobListRequest> {
         return Err(invalid("sort", "relevance needs a q parameter"));
     }
     if let Some(text) = cursor_text {
-        if request.offset != 0 {
+        // Refused even as `offset=0`: a client sending both has mixed up
+        // two paging schemes, and one of them would be ignored.
+        if offset_given {
             return Err(invalid("cursor", "cannot be combined with offset"));
         }
         let cursor = Cursor::decode(text.trim()).ok_or_else(|| invalid("cursor", "not a cursor from next_cursor"))?;
@@ -555,18 +561,27 @@ fn relative_window(name: &str, value: &str) -> Result<i64> {
         return Err(problem());
     }
     let (number, unit) = value.split_at(value.len() - 1);
-    let number: i64 = number.parse().map_err(|_| problem())?;
     let unit_seconds = match unit {
         "m" => 60,
         "h" => 3_600,
         "d" => 86_400,
         _ => return Err(problem()),
     };
-    if !(1..=36_500).contains(&number) {
+    if !number.bytes().all(|byte| byte.is_ascii_digit()) {
         return Err(problem());
     }
-    Ok(number * unit_seconds)
+    // Digits only, so the one way to fail is too many of them: a window
+    // that reaches further back than any job, clamped like every other one.
+    let number: i64 = number.parse().unwrap_or(i64::MAX);
+    if number == 0 {
+        return Err(problem());
+    }
+    Ok(number.saturating_mul(unit_seconds).min(MAX_RELATIVE_WINDOW_SECONDS))
 }
+
+/// The longest `since` window that means something: a century. Longer
+/// ones are clamped to it (and then to the key's plan window).
+const MAX_RELATIVE_WINDOW_SECONDS: i64 = 36_500 * 86_400;
 
 /// A comma list of trimmed, lower-cased, non-empty items.
 fn list(name: &str, value: &str) -> Result<Vec<String>> {
@@ -692,15 +707,30 @@ mod tests {
     }
 
     #[test]
+    fn since_windows_longer_than_a_century_are_clamped_not_refused() {
+        let since = |value: &str| parse_job_list(&format!("since={value}")).map(|request| request.filter.since_seconds);
+        assert_eq!(since("30m").unwrap(), Some(1_800));
+        assert_eq!(since("7d").unwrap(), Some(7 * 86_400));
+        for far in ["36500d", "99999d", "1000000h", "100000000m", "99999999999999999999999999d"] {
+            assert_eq!(since(far).unwrap(), Some(MAX_RELATIVE_WINDOW_SECONDS), "{far}");
+        }
+        for bad in ["0d", "-5d", "%2B5d", "5.5d", "d", "5", "7w", "٣d"] {
+            assert!(since(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn cursors_round_trip_and_belong_to_their_sort() {
         let cursor = Cursor::After { sort: Sort::BudgetDesc, value: 1500.5, seq: 42 };
         assert_eq!(Cursor::decode(&cursor.encode()), Some(cursor));
         let text = cursor.encode();
         check(&format!("sort=budget_desc&cursor={text}"), None);
         check(&format!("cursor={text}"), Some("Invalid cursor parameter: it was made for another sort order"));
-        check(
-            &format!("sort=budget_desc&cursor={text}&offset=5"),
-            Some("Invalid cursor parameter: cannot be combined with offset"),
-        );
+        for offset in [5, 0] {
+            check(
+                &format!("sort=budget_desc&cursor={text}&offset={offset}"),
+                Some("Invalid cursor parameter: cannot be combined with offset"),
+            );
+        }
     }
 }

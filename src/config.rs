@@ -1,7 +1,8 @@
 //! `upjobs serve` settings: every flag, its default, and its environment
 //! variable (`UPJOBS_<FLAG>`), in one place.
 
-use std::net::SocketAddr;
+use clap::builder::BoolishValueParser;
+use std::net::{SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -17,10 +18,10 @@ pub struct ServeConfig {
     #[arg(long, env = "UPJOBS_DB", default_value = "./upjobs.db")]
     pub db: PathBuf,
     /// Address to listen on (port 0 picks a free port and prints it).
-    #[arg(long, env = "UPJOBS_LISTEN", default_value = "127.0.0.1:8080")]
+    #[arg(long, env = "UPJOBS_LISTEN", default_value = "127.0.0.1:8080", value_parser = parse_listen)]
     pub listen: SocketAddr,
     /// If the store is empty: 5,000 synthetic jobs, one key per plan, printed.
-    #[arg(long, env = "UPJOBS_DEMO")]
+    #[arg(long, env = "UPJOBS_DEMO", value_parser = BoolishValueParser::new())]
     pub demo: bool,
     /// The admin token itself (prefer --admin-token-file; never logged).
     #[arg(long, env = "UPJOBS_ADMIN_TOKEN", hide_env_values = true)]
@@ -53,7 +54,7 @@ pub struct ServeConfig {
     #[arg(long, env = "UPJOBS_WEBHOOK_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h,10h")]
     pub webhook_retry_schedule: String,
     /// Allow webhook targets on loopback and private networks (air-gapped installs).
-    #[arg(long, env = "UPJOBS_WEBHOOK_ALLOW_PRIVATE")]
+    #[arg(long, env = "UPJOBS_WEBHOOK_ALLOW_PRIVATE", value_parser = BoolishValueParser::new())]
     pub webhook_allow_private: bool,
     /// Disable an endpoint after every message failed for this many days.
     #[arg(long, env = "UPJOBS_WEBHOOK_DISABLE_AFTER_DAYS", default_value_t = 5)]
@@ -89,8 +90,24 @@ pub struct ServeConfig {
     #[arg(long, env = "UPJOBS_RESPONSE_CACHE_ENTRIES", default_value_t = 128)]
     pub response_cache_entries: usize,
     /// Serve /metrics on this separate address without a token.
-    #[arg(long, env = "UPJOBS_METRICS_LISTEN")]
+    #[arg(long, env = "UPJOBS_METRICS_LISTEN", value_parser = parse_listen)]
     pub metrics_listen: Option<SocketAddr>,
+}
+
+/// `--listen` and `--metrics-listen`: an address with a port
+/// (`127.0.0.1:8080`, `[::]:8080`) or a host name with a port
+/// (`localhost:8080`), which binds to the name's first IPv4 address if it
+/// has one (so `localhost` means 127.0.0.1, where clients look first).
+fn parse_listen(value: &str) -> Result<SocketAddr, String> {
+    if let Ok(address) = value.parse::<SocketAddr>() {
+        return Ok(address);
+    }
+    let usage = "expected an address and a port, such as 127.0.0.1:8080, 0.0.0.0:8080 or localhost:8080";
+    let addresses: Vec<SocketAddr> = match value.to_socket_addrs() {
+        Ok(addresses) => addresses.collect(),
+        Err(error) => return Err(format!("{usage} ({error})")),
+    };
+    addresses.iter().find(|address| address.is_ipv4()).or(addresses.first()).copied().ok_or_else(|| usage.to_string())
 }
 
 impl ServeConfig {

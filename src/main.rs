@@ -24,8 +24,9 @@ struct Cli {
 
 #[derive(clap::Args, Clone)]
 struct DbArg {
-    /// The database file.
-    #[arg(long, env = "UPJOBS_DB", default_value = "./upjobs.db")]
+    /// The database file (before or after a `keys` action: `keys --db F list`
+    /// and `keys list --db F` are the same).
+    #[arg(long, env = "UPJOBS_DB", default_value = "./upjobs.db", global = true)]
     db: PathBuf,
 }
 

@@ -255,10 +255,16 @@ impl Drop for Server {
 
 impl Server {
     fn start(db: &Path, extra: &[&str], startup: Duration) -> Server {
+        Server::start_with(db, &[&["--listen", "127.0.0.1:0"], extra].concat(), &[], startup)
+    }
+
+    /// `serve` with these arguments (`--listen` among them) and settings.
+    fn start_with(db: &Path, args: &[&str], envs: &[(&str, &str)], startup: Duration) -> Server {
         let log = std::fs::File::create(db.with_extension("stderr.log")).unwrap();
         let mut child = upjobs()
-            .args(["serve", "--db", path_arg(db), "--listen", "127.0.0.1:0"])
-            .args(extra)
+            .args(["serve", "--db", path_arg(db)])
+            .args(args)
+            .envs(envs.iter().copied())
             .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -377,8 +383,9 @@ fn keys_made_by_the_cli_work_in_a_running_server() {
     let check = stdout(&run_ok(&["check", "--db", path_arg(&copy)], None));
     assert!(check.contains("jobs: 50 (") && check.contains("keys: 1"), "{check}");
 
-    // Revoked from the CLI: refused by the server within 2 s.
-    run_ok(&key_args(&db, &["revoke", &id]), None);
+    // Revoked from the CLI: refused by the server within 2 s. (`--db` may
+    // also follow the action.)
+    run_ok(&["keys", "revoke", &id, "--db", path_arg(&db)], None);
     let revoked = Instant::now();
     server.wait_for_status("/health", &key, 401, Duration::from_secs(2).saturating_sub(revoked.elapsed()));
     let (_, body) = server.get("/jobs", &key);
@@ -392,7 +399,10 @@ fn serve_demo_prints_a_working_key_per_plan() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("demo.db");
     // The demo loads 5,000 jobs before it listens; a debug build takes a while.
-    let server = Server::start(&db, &["--demo"], Duration::from_secs(180));
+    // Switches read from the environment take 1/0 and yes/no too, and
+    // `--listen` takes a host name (`localhost` is its IPv4 address).
+    let server =
+        Server::start_with(&db, &["--listen", "localhost:0"], &[("UPJOBS_DEMO", "1")], Duration::from_secs(180));
     let mut keys = Vec::new();
     while keys.len() < 4 {
         let line = server.lines.recv_timeout(Duration::from_secs(30)).expect("demo keys on stdout");
@@ -412,6 +422,25 @@ fn serve_demo_prints_a_working_key_per_plan() {
     }
     let (_, body) = server.get("/jobs?include_total=true&limit=1", &keys[3].1);
     assert!(body["total"].as_i64().unwrap() >= 4_900, "{body}");
+}
+
+#[test]
+fn serve_refuses_a_switch_that_is_not_a_boolean_and_an_address_without_a_port() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    let output = upjobs()
+        .args(["serve", "--db", path_arg(&db)])
+        .env("UPJOBS_DEMO", "maybe")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("invalid value 'maybe' for '--demo'"), "{}", stderr(&output));
+    let output =
+        upjobs().args(["serve", "--db", path_arg(&db), "--listen", "8080"]).stdin(Stdio::null()).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("such as 127.0.0.1:8080"), "{}", stderr(&output));
+    assert!(!db.exists(), "nothing was created");
 }
 
 #[test]

@@ -583,6 +583,22 @@ async fn private_targets_are_refused_unless_the_operator_allows_them() {
         assert!(message.contains(reason), "{url}: {message}");
         assert!(message.contains("--webhook-allow-private"), "{message}");
     }
+    // A name that does not resolve now is accepted: deliveries resolve and
+    // check it again (`.invalid` never resolves, online or not).
+    let response =
+        call(&app, Method::POST, "/webhooks", &key, Some(json!({"url": "https://hooks.upjobs.invalid/hook"}))).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
+    let id = response.data()[0]["id"].as_str().unwrap().to_string();
+    let test = call(&app, Method::POST, &format!("/webhooks/{id}/test"), &key, None).await;
+    assert!(test.status.is_success(), "{}", test.text());
+    let deliveries = eventually(Duration::from_secs(10), "the unresolved attempt", || async {
+        let data = app.get(&format!("/webhooks/{id}/deliveries"), &key).await.data();
+        (!data.is_empty()).then_some(data)
+    })
+    .await;
+    let error = deliveries[0]["error"].as_str().unwrap();
+    assert!(error.contains("hooks.upjobs.invalid could not be resolved"), "{}", deliveries[0]);
+    assert_eq!(deliveries[0]["status_code"], Value::Null);
     let allowed = spawn(|_| {}).await;
     let key = allowed.create_key("business").await;
     let response =

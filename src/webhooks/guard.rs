@@ -158,6 +158,13 @@ pub fn check_literal(uri: &Uri, allow_private: bool) -> Option<String> {
 
 /// Resolves a target's host and refuses it when any of its addresses is
 /// not public (creation-time check). With `allow_private` nothing is checked.
+///
+/// A name that does not resolve now is accepted: DNS may be down or the
+/// receiver not yet published, and an install without outside DNS must
+/// still be able to register its targets. Nothing is lost by waiting:
+/// every delivery resolves the name again and connects only to addresses
+/// that pass the same check, so an attempt to a private address fails
+/// then, and a name that never resolves shows in the deliveries log.
 pub async fn check_target(uri: &Uri, allow_private: bool) -> Result<(), String> {
     if allow_private {
         return Ok(());
@@ -169,26 +176,35 @@ pub async fn check_target(uri: &Uri, allow_private: bool) -> Result<(), String> 
             None => Ok(()),
         };
     }
-    let addresses = resolve_checked(host.clone(), false).await?;
-    if addresses.is_empty() {
-        return Err(format!("Webhook URL refused: {host} does not resolve to any address"));
+    match resolve_checked(host, false).await {
+        Err(Unresolved::Refused(refusal)) => Err(refusal),
+        Ok(_) | Err(Unresolved::NoAnswer(_)) => Ok(()),
     }
-    Ok(())
+}
+
+/// Why `resolve_checked` gave no addresses to connect to.
+enum Unresolved {
+    /// The name resolved to an address the guard refuses.
+    Refused(String),
+    /// The name did not resolve (an error or the 5-s timeout).
+    NoAnswer(String),
 }
 
 /// Resolves `host` and refuses the whole answer when one address is not
 /// public: a name that mixes public and private answers is not trusted.
-async fn resolve_checked(host: String, allow_private: bool) -> Result<Vec<SocketAddr>, String> {
+async fn resolve_checked(host: String, allow_private: bool) -> Result<Vec<SocketAddr>, Unresolved> {
     let lookup = tokio::net::lookup_host((host.clone(), 0));
     let addresses: Vec<SocketAddr> = match tokio::time::timeout(RESOLVE_TIMEOUT, lookup).await {
         Ok(Ok(addresses)) => addresses.collect(),
-        Ok(Err(error)) => return Err(format!("Webhook URL refused: {host} could not be resolved ({error})")),
-        Err(_) => return Err(format!("Webhook URL refused: resolving {host} took longer than 5 s")),
+        Ok(Err(error)) => {
+            return Err(Unresolved::NoAnswer(format!("{host} could not be resolved ({error})")));
+        }
+        Err(_) => return Err(Unresolved::NoAnswer(format!("resolving {host} took longer than 5 s"))),
     };
     if !allow_private {
         for address in &addresses {
             if let Some(why) = blocked_reason(address.ip()) {
-                return Err(refusal(&host, address.ip(), why));
+                return Err(Unresolved::Refused(refusal(&host, address.ip(), why)));
             }
         }
     }
@@ -215,10 +231,10 @@ impl tower_service::Service<Name> for GuardedResolver {
         let allow_private = self.allow_private;
         let host = name.as_str().to_string();
         Box::pin(async move {
-            resolve_checked(host, allow_private)
-                .await
-                .map(Vec::into_iter)
-                .map_err(|message| std::io::Error::new(std::io::ErrorKind::PermissionDenied, message))
+            resolve_checked(host, allow_private).await.map(Vec::into_iter).map_err(|unresolved| match unresolved {
+                Unresolved::Refused(message) => std::io::Error::new(std::io::ErrorKind::PermissionDenied, message),
+                Unresolved::NoAnswer(message) => std::io::Error::new(std::io::ErrorKind::NotFound, message),
+            })
         })
     }
 }

@@ -222,15 +222,28 @@ async fn plans_are_rows_the_admin_can_edit() {
 #[tokio::test]
 async fn admin_api_needs_the_bearer_token_and_keys_have_the_documented_shape() {
     let app = spawn_app().await;
-    for (method, path) in
-        [(Method::GET, "/admin/api/keys"), (Method::POST, "/admin/api/keys"), (Method::GET, "/metrics")]
-    {
+    for (method, path) in [
+        (Method::GET, "/admin/api/keys"),
+        (Method::POST, "/admin/api/keys"),
+        (Method::GET, "/metrics"),
+        // Paths and methods the admin API does not have: 401 too, so they
+        // cannot be told apart from real ones without the token.
+        (Method::GET, "/admin/api/nonexistent"),
+        (Method::DELETE, "/admin/api/plans"),
+    ] {
         let response = app.request(method.clone(), path, &[], "").await;
         assert_eq!(response.status, StatusCode::UNAUTHORIZED, "{path}");
         let wrong = app.request(method, path, &[("authorization", "Bearer nope")], "").await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(wrong.json()["success"], false);
     }
+    // With the token they are what they are; the scheme's name is
+    // case-insensitive.
+    let bearer = format!("Bearer {}", common::ADMIN_TOKEN);
+    let missing = app.request(Method::GET, "/admin/api/nonexistent", &[("authorization", &bearer)], "").await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let lower = format!("bearer {}", common::ADMIN_TOKEN);
+    assert_eq!(app.request(Method::GET, "/admin/api/keys", &[("authorization", &lower)], "").await.status, StatusCode::OK);
     let created = app
         .admin(
             Method::POST,

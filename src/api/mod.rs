@@ -109,6 +109,12 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
                 }
             };
             let outcome = Outcome { started, method, route_name };
+            // Everything under /admin/api/ needs the admin token, paths it
+            // does not have too: without the token nobody learns which exist.
+            if (path == "/admin/api" || path.starts_with("/admin/api/")) && !admin_authorized(&context, &request) {
+                let response = error_response(&context, &Error::AdminUnauthorized);
+                return outcome.ready(context, response, None);
+            }
             // A key sent to a path or method the API does not have is still
             // a keyed request: it takes a token and counts as a call ("every
             // request with a valid key takes a token, whatever its
@@ -276,8 +282,10 @@ fn admin_authorized(context: &Context, request: &Request<Incoming>) -> bool {
         .headers()
         .get(hyper::header::AUTHORIZATION)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(|value| value.trim_start().split_once(' '))
+        // The scheme's name is case-insensitive (RFC 9110 section 11.1).
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
     match presented {
         Some(token) if !token.is_empty() => keys::secret_matches(token, &context.state.admin_token_hash),
         _ => false,

@@ -594,9 +594,10 @@ fn prune(db: &Path, max_retention_days: Option<i64>, log_retention_days: i64) ->
         upjobs::retention::Pace::Alone,
     ))?;
     println!(
-        "pruned {} jobs and {} request-log rows (keeping {}), merged the search index in {} steps, in {:.1} s",
+        "pruned {} jobs, {} request-log rows and {} webhook delivery records (keeping {}), merged the search index in {} steps, in {:.1} s",
         report.jobs_deleted,
         report.request_log_deleted,
+        report.delivery_records_deleted,
         report.retention_days.map(|days| format!("{days} days")).unwrap_or_else(|| "all history".into()),
         report.search_index_merge_steps,
         started.elapsed().as_secs_f64()

@@ -43,10 +43,17 @@ pub struct PruneReport {
     pub retention_days: Option<i64>,
     pub jobs_deleted: i64,
     pub request_log_deleted: i64,
+    /// Webhook delivery attempts and finished messages past the log
+    /// retention.
+    pub delivery_records_deleted: i64,
     /// Merge steps the full-text index took to become one segment again
     /// (0: it already was).
     pub search_index_merge_steps: i64,
 }
+
+/// Webhook delivery rows (attempts, then finished messages) one step
+/// deletes of each.
+const DELIVERY_ROWS_PER_STEP: i64 = 2_000;
 
 /// Free pages one step hands back to the file system (8 MiB of 16 KiB
 /// pages). `incremental_vacuum` moves pages from the end of the file into
@@ -134,9 +141,22 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64, pace: Pace) ->
         }
         pace.rest_after(started).await;
     }
+    loop {
+        let started = std::time::Instant::now();
+        let deleted = store
+            .writer
+            .call(move |writer| crate::store::webhooks::prune(&writer.conn, log_cutoff_millis, DELIVERY_ROWS_PER_STEP))
+            .await?;
+        report.delivery_records_deleted += deleted;
+        if deleted == 0 {
+            break;
+        }
+        pace.rest_after(started).await;
+    }
     tracing::info!(
         jobs_deleted = report.jobs_deleted,
         request_log_deleted = report.request_log_deleted,
+        delivery_records_deleted = report.delivery_records_deleted,
         seconds = phase_started.elapsed().as_secs_f64(),
         "prune: rows deleted"
     );

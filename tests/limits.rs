@@ -243,7 +243,10 @@ async fn admin_api_needs_the_bearer_token_and_keys_have_the_documented_shape() {
     let missing = app.request(Method::GET, "/admin/api/nonexistent", &[("authorization", &bearer)], "").await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let lower = format!("bearer {}", common::ADMIN_TOKEN);
-    assert_eq!(app.request(Method::GET, "/admin/api/keys", &[("authorization", &lower)], "").await.status, StatusCode::OK);
+    assert_eq!(
+        app.request(Method::GET, "/admin/api/keys", &[("authorization", &lower)], "").await.status,
+        StatusCode::OK
+    );
     let created = app
         .admin(
             Method::POST,

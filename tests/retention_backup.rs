@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{job, spawn_app, spawn_app_with};
+use common::{eventually, job, spawn_app, spawn_app_with};
 use hyper::{Method, StatusCode};
 use serde_json::json;
 use std::process::Command;
@@ -74,6 +74,36 @@ async fn prune_deletes_the_request_log_past_its_retention_and_keeps_the_rest() {
     let routes: Vec<&str> = after.iter().map(|entry| entry["route"].as_str().unwrap()).collect();
     assert_eq!(routes.iter().filter(|route| **route == "/health").count(), 2, "{after:?}");
     assert!(routes.contains(&"/admin/api/requests") && !routes.contains(&"/admin/api/keys"), "{after:?}");
+}
+
+/// Webhook delivery records go with the request log: by the same prune,
+/// after the same `--log-retention-days`.
+#[tokio::test]
+async fn prune_deletes_webhook_delivery_records_past_the_log_retention() {
+    let app = spawn_app_with(|config| config.log_retention_days = 2).await;
+    let key = app.create_key("business").await;
+    let headers = [("x-api-key", key.as_str()), ("content-type", "application/json")];
+    // `.invalid` never resolves: the test event's attempt fails at once.
+    let body = json!({"url": "https://hooks.upjobs.invalid/hook"}).to_string();
+    let created = app.request(Method::POST, "/webhooks", &headers, body).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let deliveries = format!("/webhooks/{}/deliveries", created.data()[0]["id"].as_str().unwrap());
+    let test = format!("/webhooks/{}/test", created.data()[0]["id"].as_str().unwrap());
+    assert!(app.request(Method::POST, &test, &headers, "").await.status.is_success());
+    let first = eventually(std::time::Duration::from_secs(10), "the test event's attempt", || async {
+        app.get(&deliveries, &key).await.data().first().cloned()
+    })
+    .await;
+
+    let kept = app.admin(Method::POST, "/admin/api/prune", None).await.data()[0].clone();
+    assert_eq!(kept["delivery_records_deleted"], 0, "{kept}");
+    app.clock.advance(std::time::Duration::from_secs(3 * 86_400));
+    let report = app.admin(Method::POST, "/admin/api/prune", None).await.data()[0].clone();
+    assert!(report["delivery_records_deleted"].as_i64().unwrap() >= 1, "{report}");
+    // The message is still pending (its retry is due now), so a new
+    // attempt may be listed; the old one is gone.
+    let left = app.get(&deliveries, &key).await.data();
+    assert!(left.iter().all(|attempt| attempt["time"] != first["time"]), "{first} still in {left:?}");
 }
 
 #[tokio::test]

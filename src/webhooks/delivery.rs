@@ -66,10 +66,9 @@ const MAX_ANSWER_BYTES: usize = 64 * 1024;
 const ANSWER_EXCERPT_CHARS: usize = 200;
 /// A `Retry-After` longer than this is cut to it.
 const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
-/// How often delivery records past `--log-retention-days` are deleted.
-const PRUNE_INTERVAL: Duration = Duration::from_secs(3600);
-/// Rows one pruning writer task deletes (per table).
-const PRUNE_BATCH: i64 = 2_000;
+/// How often endpoints no longer held are forgotten (delivery records past
+/// `--log-retention-days` are deleted by the retention prune).
+const FORGET_HOLDS_INTERVAL: Duration = Duration::from_secs(3600);
 /// Outcomes written by one writer task.
 const MAX_OUTCOMES_PER_RECORD: usize = 1_000;
 /// How long a finished attempt's outcome may wait for others before it is
@@ -230,7 +229,7 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
     // when it frees a slot at an endpoint that was at its limit.
     let mut more_due = false;
     let mut wait = IDLE_POLL;
-    let mut last_prune: Option<Instant> = None;
+    let mut holds_forgotten_at = Instant::now();
     let mut last_hold: HashMap<String, Instant> = HashMap::new();
 
     loop {
@@ -302,10 +301,9 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
         // None), so `waited` still holds for what is left.
         let gathering = recording.is_none() && unrecorded_since.is_some();
         let record_in = RECORD_GATHER.saturating_sub(waited);
-        if last_prune.is_none_or(|at| at.elapsed() >= PRUNE_INTERVAL) {
-            last_prune = Some(Instant::now());
+        if holds_forgotten_at.elapsed() >= FORGET_HOLDS_INTERVAL {
+            holds_forgotten_at = Instant::now();
             last_hold.retain(|_, at| at.elapsed() < HOLD_INTERVAL);
-            tokio::spawn(prune(state.clone()));
         }
         let recording_finished = async {
             match recording.as_mut() {
@@ -486,23 +484,6 @@ pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy
         rows::note_successes(conn, subscription_id, count, at)?;
     }
     Ok(())
-}
-
-/// Deletes attempts and finished messages past the retention.
-async fn prune(state: AppState) {
-    let days = state.config.log_retention_days.max(1);
-    let cutoff = state.clock.now_millis() - days * 86_400_000;
-    loop {
-        let deleted = state.store.writer.call(move |context| rows::prune(&context.conn, cutoff, PRUNE_BATCH)).await;
-        match deleted {
-            Ok(deleted) if deleted > 0 => tokio::task::yield_now().await,
-            Ok(_) => return,
-            Err(error) => {
-                tracing::error!(%error, "could not prune webhook delivery records");
-                return;
-            }
-        }
-    }
 }
 
 /// Makes one attempt and says what it came to.

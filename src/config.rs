@@ -68,7 +68,8 @@ pub struct ServeConfig {
     /// Days of request log and webhook attempts to keep.
     #[arg(long, env = "UPJOBS_LOG_RETENTION_DAYS", default_value_t = 30)]
     pub log_retention_days: i64,
-    /// Most connections served at once; more wait in the kernel's backlog.
+    /// Most connections served at once; one more is accepted and closed at
+    /// once (the client sees the connection reset and may retry).
     #[arg(long, env = "UPJOBS_MAX_CONNECTIONS", default_value_t = 4096)]
     pub max_connections: usize,
     /// Largest ingest body (`POST /admin/api/jobs`), bytes.

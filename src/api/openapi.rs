@@ -83,20 +83,25 @@ fn errors() -> Value {
     json!({"400": error, "401": error, "429": error})
 }
 
+/// A 200 (or 201) answer: the envelope with `item`s in `data`.
+fn ok(item: Value) -> Value {
+    json!({"description": "OK", "content": {"application/json": {"schema": envelope_schema(item)}}})
+}
+
+/// `responses` plus the errors every keyed route has.
+fn with_errors(mut responses: Value) -> Value {
+    for (status, body) in errors().as_object().expect("errors is an object") {
+        responses[status] = body.clone();
+    }
+    responses
+}
+
 pub fn document() -> Value {
     let job_list_parameters: Vec<Value> =
         FILTER_PARAMETERS.iter().chain(LIST_PARAMETERS.iter()).map(|name| parameter(name)).collect();
     let mut export_parameters: Vec<Value> = FILTER_PARAMETERS.iter().map(|name| parameter(name)).collect();
     export_parameters.push(json!({"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "ndjson"], "default": "ndjson"}}));
     export_parameters.push(parameter("sort"));
-    let ok =
-        |item: Value| json!({"description": "OK", "content": {"application/json": {"schema": envelope_schema(item)}}});
-    let with_errors = |mut responses: Value| {
-        for (status, body) in errors().as_object().expect("errors is an object") {
-            responses[status] = body.clone();
-        }
-        responses
-    };
     let job_properties: serde_json::Map<String, Value> =
         JOB_FIELDS.iter().map(|field| (field.to_string(), json!({}))).collect();
     json!({
@@ -134,22 +139,36 @@ pub fn document() -> Value {
             "/categories": {"get": {"summary": "The category taxonomy with job counts", "responses": with_errors(json!({"200": ok(json!({}))}))}},
             "/usage": {"get": {"summary": "The caller's plan, limits and usage this month", "responses": with_errors(json!({"200": ok(json!({}))}))}},
             "/webhooks": {
-                "get": {"summary": "The caller's webhook subscriptions", "responses": with_errors(json!({"200": ok(json!({}))}))},
-                "post": {"summary": "Subscribe a URL to new jobs matching filters (Business and Enterprise)", "responses": with_errors(json!({"201": ok(json!({})), "403": {"description": "Plan without webhooks"}}))}
+                "get": {"summary": "The caller's webhook subscriptions", "responses": webhook_responses("200", false)},
+                "post": {"summary": "Subscribe a URL to new jobs matching filters (Business and Enterprise)", "responses": webhook_responses("201", false)}
             },
             "/webhooks/{id}": {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "get": {"summary": "One subscription", "responses": with_errors(json!({"200": ok(json!({}))}))},
-                "patch": {"summary": "Change the url, filters or description; turn off or on again (active)", "responses": with_errors(json!({"200": ok(json!({}))}))},
-                "delete": {"summary": "Delete a subscription", "responses": with_errors(json!({"200": ok(json!({}))}))}
+                "get": {"summary": "One subscription", "responses": webhook_responses("200", true)},
+                "patch": {"summary": "Change the url, filters or description; turn off or on again (active)", "responses": webhook_responses("200", true)},
+                "delete": {"summary": "Delete a subscription", "responses": webhook_responses("200", true)}
             },
-            "/webhooks/{id}/test": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "Send a webhook.test event", "responses": with_errors(json!({"200": ok(json!({}))}))}},
-            "/webhooks/{id}/deliveries": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "Delivery attempts", "responses": with_errors(json!({"200": ok(json!({}))}))}},
-            "/webhooks/{id}/rotate-secret": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "New signing secret (the old one also signs for 24 h)", "responses": with_errors(json!({"200": ok(json!({}))}))}},
+            "/webhooks/{id}/test": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "Send a webhook.test event", "responses": webhook_responses("200", true)}},
+            "/webhooks/{id}/deliveries": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "Delivery attempts", "responses": webhook_responses("200", true)}},
+            "/webhooks/{id}/rotate-secret": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "New signing secret (the old one also signs for 24 h)", "responses": webhook_responses("200", true)}},
             "/livez": {"get": {"security": [], "summary": "Liveness", "responses": {"200": {"description": "alive"}}}},
             "/readyz": {"get": {"security": [], "summary": "Readiness", "responses": {"200": {"description": "ready"}, "503": {"description": "shutting down"}}}},
         }
     })
+}
+
+/// A webhook route's answers: its success, 403 for a plan without
+/// webhooks, 404 for an id that is not the caller's (routes with one), and
+/// the errors every keyed route has.
+fn webhook_responses(success: &str, with_id: bool) -> Value {
+    let mut responses = serde_json::Map::new();
+    responses.insert(success.to_string(), ok(json!({})));
+    responses
+        .insert("403".into(), json!({"description": "Webhooks are available on the Business and Enterprise plans."}));
+    if with_id {
+        responses.insert("404".into(), json!({"description": "Webhook not found"}));
+    }
+    with_errors(Value::Object(responses))
 }
 
 #[cfg(test)]
@@ -169,6 +188,21 @@ mod tests {
             assert!(documented.contains(name), "{name} is missing from openapi.json");
         }
         assert_eq!(documented.len(), FILTER_PARAMETERS.len() + LIST_PARAMETERS.len());
+    }
+
+    #[test]
+    fn webhook_operations_document_403_and_404() {
+        let document = document();
+        for (path, item) in
+            document["paths"].as_object().unwrap().iter().filter(|(path, _)| path.starts_with("/webhooks"))
+        {
+            for (method, operation) in item.as_object().unwrap().iter().filter(|(name, _)| *name != "parameters") {
+                let responses = &operation["responses"];
+                assert!(responses.get("403").is_some(), "{method} {path}: {responses}");
+                assert_eq!(responses.get("404").is_some(), path.contains("{id}"), "{method} {path}: {responses}");
+                assert!(responses.get("401").is_some() && responses.get("429").is_some(), "{method} {path}");
+            }
+        }
     }
 
     #[test]

@@ -137,6 +137,7 @@ async fn not_duplicate_verdict_shows_the_job_and_survives_reingest() {
     assert!(served(&app, &key, "verdict-copy").await);
     let entry = quality_entry(&app, "verdict-copy").await.expect("a job with a verdict stays listed");
     assert_eq!(entry["verdict"], "not_duplicate");
+    assert_eq!(entry["kind"], "duplicate", "what the rules caught it as: {entry}");
     assert_eq!(entry["duplicate_of"], Value::Null);
     assert_eq!(entry["visible"], true);
 

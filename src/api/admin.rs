@@ -440,17 +440,19 @@ async fn verdict(context: &Context, id: &str, request: Request<Incoming>) -> Res
 
 async fn quality(context: &Context) -> Result<Response<Body>> {
     let rows = context.state.store.readers.read(|conn| job_rows::quality_rows(conn, 500)).await?;
+    let spam_threshold = context.state.config.spam_threshold;
     let data = rows
         .into_iter()
         .map(|row| {
             let reasons: Value = serde_json::from_str(&row.spam_reasons).unwrap_or(Value::Array(Vec::new()));
-            // What the rules caught it as; `verdict` and `visible` say
-            // whether the operator overruled them.
-            let kind = if row.duplicate_of.is_some() && row.verdict.as_deref() != Some("not_spam") {
-                "duplicate"
-            } else {
-                "spam"
-            };
+            // Why it is hidden, or was until the operator overruled the
+            // rules (`verdict` and `visible` say whether they did): a
+            // duplicate while it points at its original; one the operator
+            // said is not a duplicate (which dropped the pointer) unless it
+            // is hidden as spam now; spam otherwise.
+            let overruled_duplicate =
+                row.verdict.as_deref() == Some("not_duplicate") && row.spam_score < spam_threshold;
+            let kind = if row.duplicate_of.is_some() || overruled_duplicate { "duplicate" } else { "spam" };
             json!({
                 "id": row.id,
                 "title": row.title,

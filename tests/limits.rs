@@ -289,6 +289,30 @@ async fn counters_survive_a_clean_restart() {
     assert!(usage_rows.iter().any(|row| row["calls"].as_i64().unwrap() >= 3), "{usage_rows:?}");
 }
 
+/// Wrong admin tokens count like wrong keys: a weak token an operator
+/// chose cannot be guessed at full speed.
+#[tokio::test]
+async fn repeated_admin_401s_from_one_address_are_throttled() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    let mut statuses = Vec::new();
+    for attempt in 0..320 {
+        let guess = format!("Bearer guess-{attempt}");
+        statuses.push(app.request(Method::GET, "/admin/api/keys", &[("authorization", &guess)], "").await.status);
+    }
+    assert_eq!(statuses[0], StatusCode::UNAUTHORIZED);
+    let first_refused = statuses.iter().position(|status| *status == StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(first_refused, Some(upjobs::auth::ADMIN_FAILURE_BURST as usize), "{statuses:?}");
+    // The right token waits too, then works.
+    let throttled = app.admin(Method::GET, "/admin/api/keys", None).await;
+    assert_eq!(throttled.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(throttled.header("retry-after").is_some());
+    // A bucket of its own: API keys from the same address still work.
+    assert_eq!(app.get("/health", &key).await.status, StatusCode::OK);
+    app.clock.advance(Duration::from_secs(120));
+    assert_eq!(app.admin(Method::GET, "/admin/api/keys", None).await.status, StatusCode::OK);
+}
+
 #[tokio::test]
 async fn repeated_401s_from_one_address_are_throttled() {
     let app = spawn_app().await;

@@ -111,9 +111,10 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
             let outcome = Outcome { started, method, route_name };
             // Everything under /admin/api/ needs the admin token, paths it
             // does not have too: without the token nobody learns which exist.
-            if (path == "/admin/api" || path.starts_with("/admin/api/")) && !admin_authorized(&context, &request) {
-                let response = error_response(&context, &Error::AdminUnauthorized);
-                return outcome.ready(context, response, None);
+            if (path == "/admin/api" || path.starts_with("/admin/api/"))
+                && let Some(refusal) = admin_refusal(&context, &request)
+            {
+                return outcome.ready(context, refusal, None);
             }
             // A key sent to a path or method the API does not have is still
             // a keyed request: it takes a token and counts as a call ("every
@@ -165,9 +166,8 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
         }));
     }
     if route.is_admin() {
-        if !admin_authorized(&context, &request) {
-            let response = error_response(&context, &Error::AdminUnauthorized);
-            return outcome.ready(context, response, None);
+        if let Some(refusal) = admin_refusal(&context, &request) {
+            return outcome.ready(context, refusal, None);
         }
         return Either::Right(Box::pin(async move {
             let deadline = deadline_for(&context, &route);
@@ -275,6 +275,25 @@ fn method_name(method: &hyper::Method) -> Cow<'static, str> {
         _ => return Cow::Owned(method.as_str().to_string()),
     };
     Cow::Borrowed(name)
+}
+
+/// None when the request carries the admin token; otherwise its answer:
+/// 401, or 429 once its address has failed too often (`auth::
+/// ADMIN_FAILURE_BURST`), so a weak token chosen by an operator cannot be
+/// guessed at full speed.
+fn admin_refusal(context: &Context, request: &Request<Incoming>) -> Option<Response<Body>> {
+    let auth = &context.state.auth;
+    let address = context.remote.ip();
+    if let Err(error) = auth.check_admin_failure_throttle(address) {
+        context.state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
+        return Some(error_response(context, &error));
+    }
+    if admin_authorized(context, request) {
+        return None;
+    }
+    auth.record_admin_failure(address);
+    context.state.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
+    Some(error_response(context, &Error::AdminUnauthorized))
 }
 
 fn admin_authorized(context: &Context, request: &Request<Incoming>) -> bool {

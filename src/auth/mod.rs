@@ -27,6 +27,53 @@ use std::sync::{Arc, Mutex, RwLock};
 pub const AUTH_FAILURE_BURST: u64 = 60;
 pub const AUTH_FAILURES_PER_MINUTE: u64 = 60;
 
+/// The same for the admin token, in a bucket of its own. Its burst is
+/// larger: a token upjobs generates cannot be guessed anyway, and an
+/// operator (or a test suite) trying every admin route without it should
+/// not lock the right token out; sustained guessing of a weak token an
+/// operator chose is still held to one a second.
+pub const ADMIN_FAILURE_BURST: u64 = 300;
+pub const ADMIN_FAILURES_PER_MINUTE: u64 = 60;
+
+/// Failed authentications per client address, as token buckets: an address
+/// whose bucket is empty is refused before its credentials are looked at.
+struct FailureThrottle {
+    buckets: DashMap<IpAddr, TokenBucket>,
+    burst: u64,
+    per_minute: u64,
+}
+
+impl FailureThrottle {
+    fn new(burst: u64, per_minute: u64) -> FailureThrottle {
+        FailureThrottle { buckets: DashMap::new(), burst, per_minute }
+    }
+
+    fn check(&self, address: IpAddr, now_millis: i64) -> Result<()> {
+        if let Some(bucket) = self.buckets.get(&address)
+            && !bucket.peek(self.burst, self.per_minute, now_millis)
+        {
+            let retry_after = (60 / self.per_minute).max(1);
+            return Err(Error::RateLimited {
+                message: format!(
+                    "Rate limit exceeded. Too many failed authentication attempts from this address; retry in {retry_after} s."
+                ),
+                retry_after,
+            });
+        }
+        Ok(())
+    }
+
+    fn record(&self, address: IpAddr, now_millis: i64) {
+        let bucket = self.buckets.entry(address).or_insert_with(|| TokenBucket::new(self.burst, now_millis));
+        bucket.take(self.burst, self.per_minute, now_millis);
+    }
+
+    /// Forgets buckets that have refilled, to bound memory.
+    fn forget_idle(&self, now_millis: i64) {
+        self.buckets.retain(|_, bucket| !bucket.is_full(self.burst, self.per_minute, now_millis));
+    }
+}
+
 /// A key's effective limits: its overrides over its plan's values.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Limits {
@@ -89,7 +136,8 @@ pub struct Auth {
     plans: RwLock<HashMap<String, PlanRow>>,
     /// Usage not yet written, by UTC day number, then key id.
     pending: Mutex<HashMap<i64, HashMap<String, UsageDelta>>>,
-    failures: DashMap<IpAddr, TokenBucket>,
+    failures: FailureThrottle,
+    admin_failures: FailureThrottle,
     /// The `settings.auth_version` the loaded state reflects.
     pub loaded_version: AtomicI64,
 }
@@ -113,7 +161,8 @@ impl Auth {
             by_id: DashMap::new(),
             plans: RwLock::new(HashMap::new()),
             pending: Mutex::new(HashMap::new()),
-            failures: DashMap::new(),
+            failures: FailureThrottle::new(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE),
+            admin_failures: FailureThrottle::new(ADMIN_FAILURE_BURST, ADMIN_FAILURES_PER_MINUTE),
             loaded_version: AtomicI64::new(-1),
         }
     }
@@ -207,24 +256,20 @@ impl Auth {
     /// Whether `address` has failed authentication too often; checked before
     /// any key is looked at.
     pub fn check_failure_throttle(&self, address: IpAddr) -> Result<()> {
-        if let Some(bucket) = self.failures.get(&address)
-            && !bucket.peek(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, self.clock.now_millis())
-        {
-            let retry_after = (60 / AUTH_FAILURES_PER_MINUTE).max(1);
-            return Err(Error::RateLimited {
-                message: format!(
-                    "Rate limit exceeded. Too many failed authentication attempts from this address; retry in {retry_after} s."
-                ),
-                retry_after,
-            });
-        }
-        Ok(())
+        self.failures.check(address, self.clock.now_millis())
     }
 
     pub fn record_failure(&self, address: IpAddr) {
-        let now = self.clock.now_millis();
-        let bucket = self.failures.entry(address).or_insert_with(|| TokenBucket::new(AUTH_FAILURE_BURST, now));
-        bucket.take(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, now);
+        self.failures.record(address, self.clock.now_millis());
+    }
+
+    /// `check_failure_throttle` for the admin token (a bucket of its own).
+    pub fn check_admin_failure_throttle(&self, address: IpAddr) -> Result<()> {
+        self.admin_failures.check(address, self.clock.now_millis())
+    }
+
+    pub fn record_admin_failure(&self, address: IpAddr) {
+        self.admin_failures.record(address, self.clock.now_millis());
     }
 
     /// The key presented in `header`, if it is known, active and unexpired.
@@ -408,7 +453,8 @@ impl Auth {
     /// Forgets failure buckets that have refilled, to bound memory.
     pub fn forget_idle_failures(&self) {
         let now = self.clock.now_millis();
-        self.failures.retain(|_, bucket| !bucket.is_full(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE, now));
+        self.failures.forget_idle(now);
+        self.admin_failures.forget_idle(now);
     }
 
     pub fn last_used_at(&self, entry: &KeyEntry) -> Option<i64> {

@@ -213,6 +213,17 @@ async fn plans_are_rows_the_admin_can_edit() {
     let updated = app.admin(Method::PUT, "/admin/api/plans/starter", Some(json!({"rate_limit_per_min": 12}))).await;
     assert_eq!(updated.status, StatusCode::OK, "{}", updated.text());
     assert_eq!(app.get("/health", &key).await.header("x-ratelimit-limit").unwrap(), "12");
+    // The page sends the plan back whole, its name included; a plan keeps it.
+    let same = app.admin(Method::PUT, "/admin/api/plans/starter", Some(json!({"name": "starter", "burst": 21}))).await;
+    assert_eq!(same.status, StatusCode::OK, "{}", same.text());
+    let renamed = app.admin(Method::PUT, "/admin/api/plans/starter", Some(json!({"name": "basic", "burst": 22}))).await;
+    assert_eq!(renamed.status, StatusCode::BAD_REQUEST, "{}", renamed.text());
+    assert_eq!(renamed.message(), "Invalid name: plan 'starter' cannot be renamed");
+    assert_eq!(
+        app.get("/health", &key).await.header("x-ratelimit-burst").unwrap(),
+        "21",
+        "the refused change left nothing"
+    );
     let missing = app.admin(Method::PUT, "/admin/api/plans/gold", Some(json!({"burst": 1}))).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let bad = app.admin(Method::POST, "/admin/api/keys", Some(json!({"name": "x", "plan": "gold"}))).await;

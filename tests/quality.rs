@@ -204,6 +204,11 @@ async fn verdict_on_an_unknown_job_or_with_an_unknown_word_is_refused() {
     let response =
         app.admin(Method::POST, "/admin/api/jobs/verdict-word/verdict", Some(json!({"verdict": "maybe"}))).await;
     assert_eq!(response.status, StatusCode::BAD_REQUEST, "{}", response.text());
+    let body = json!({"verdict": "spam", "reason": "typo'd field"});
+    let response = app.admin(Method::POST, "/admin/api/jobs/verdict-word/verdict", Some(body)).await;
+    assert_eq!(response.status, StatusCode::BAD_REQUEST, "{}", response.text());
+    assert_eq!(response.message(), "Unknown field 'reason' (expected verdict)");
+    assert!(quality_entry(&app, "verdict-word").await.is_none(), "nothing was decided");
 }
 
 /// Hidden jobs (a duplicate, rule-caught spam, spam by verdict) match no

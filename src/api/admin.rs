@@ -354,7 +354,9 @@ fn plan_changes(mut plan: PlanRow, body: &Value) -> Result<PlanRow> {
     for (name, value) in object {
         let bad = || Error::bad_request(format!("Invalid {name}"));
         match name.as_str() {
-            "name" => {}
+            // The page sends the plan back whole; a plan keeps its name.
+            "name" if value.as_str() == Some(plan.name.as_str()) => {}
+            "name" => return Err(Error::bad_request(format!("Invalid name: plan '{}' cannot be renamed", plan.name))),
             "rate_limit_per_min" => plan.rate_limit_per_min = value.as_i64().filter(|v| *v >= 0).ok_or_else(bad)?,
             "burst" => plan.burst = value.as_i64().filter(|v| *v >= 1).ok_or_else(bad)?,
             "monthly_quota" => {
@@ -416,6 +418,9 @@ async fn delete_job(context: &Context, id: &str) -> Result<Response<Body>> {
 
 async fn verdict(context: &Context, id: &str, request: Request<Incoming>) -> Result<Response<Body>> {
     let body = read_json(request, SMALL_BODY_BYTES).await?;
+    if let Some(unknown) = body.as_object().and_then(|object| object.keys().find(|name| *name != "verdict")) {
+        return Err(Error::bad_request(format!("Unknown field '{unknown}' (expected verdict)")));
+    }
     let verdict = body
         .get("verdict")
         .and_then(Value::as_str)

@@ -127,6 +127,42 @@ fn import_then_check() {
     assert!(stdout(&output).contains("jobs: 200 ("));
 }
 
+/// While it runs, `upjobs import` keeps FTS5 from merging segments (it
+/// merges once at its end): another connection sees `automerge` 0 during
+/// the import and the default again after it.
+#[test]
+fn import_turns_incremental_merging_off_while_it_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jobs.ndjson");
+    let jobs = run_ok(&["gen", "--count", "5000", "--seed", "11", "--days", "30"], None).stdout;
+    std::fs::write(&file, jobs).unwrap();
+    let db = dir.path().join("upjobs.db");
+    let mut import = upjobs()
+        .args(["import", "--db", path_arg(&db), path_arg(&file)])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let automerge = || -> Option<i64> {
+        let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+        conn.query_row("SELECT v FROM jobs_fts_config WHERE k = 'automerge'", [], |r| r.get(0)).ok()
+    };
+    let mut seen = Vec::new();
+    let status = loop {
+        if let Some(status) = import.try_wait().unwrap() {
+            break status;
+        }
+        let value = automerge();
+        if seen.last() != Some(&value) {
+            seen.push(value);
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    };
+    assert!(status.success());
+    assert!(seen.contains(&Some(0)), "automerge values seen during the import: {seen:?}");
+    assert!(matches!(automerge(), None | Some(4)), "after: {:?}", automerge());
+}
+
 #[test]
 fn import_reads_stdin() {
     let dir = tempfile::tempdir().unwrap();

@@ -170,6 +170,12 @@ async fn exports_respect_filters_sort_and_window() {
             ndjson_jobs(&response).iter().map(|job| job["id"].as_str().unwrap().to_string()).collect();
         assert_eq!(ids, expected, "{query} (ndjson)");
     }
+    // `limit` caps the rows (the first ones in the export's order).
+    let response = app.get("/jobs/export?format=csv&country=us&limit=3", &key).await;
+    assert_eq!(ids_of(&response), ["j01", "j03", "j06"]);
+    assert_eq!(response.header("x-export-row-limit").unwrap(), "3");
+    let response = app.get("/jobs/export?format=ndjson&limit=2", &key).await;
+    assert_eq!(ndjson_jobs(&response).len(), 2);
     // An empty export still has its header.
     let response = app.get("/jobs/export?format=csv&country=JP", &key).await;
     assert_eq!(csv_records(&response).len(), 1);
@@ -217,7 +223,9 @@ async fn bad_export_requests_are_refused_in_the_envelope() {
         ("format=csv&q=-python", "Invalid q parameter"),
         ("format=csv&sort=sideways", "Invalid sort parameter"),
         ("format=csv&sort=relevance", "Invalid sort parameter"),
-        ("format=csv&limit=10", "Unknown parameter 'limit'"),
+        ("format=csv&limit=0", "Invalid limit parameter"),
+        ("format=csv&limit=100001", "Invalid limit parameter"),
+        ("format=csv&offset=10", "Unknown parameter 'offset'"),
         ("format=csv&frobnicate=1", "Unknown parameter 'frobnicate'"),
     ] {
         let response = app.get(&format!("/jobs/export?{query}"), &key).await;

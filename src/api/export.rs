@@ -12,7 +12,7 @@ use super::{Caller, Context, Handled};
 use crate::error::{Error, Result};
 use crate::http::response::Body;
 use crate::model::Job;
-use crate::query::params::{FILTER_PARAMETERS, parse_filter, split_query};
+use crate::query::params::{FILTER_PARAMETERS, integer_in, parse_filter, split_query};
 use crate::query::{JobListRequest, Sort};
 use crate::store::job_query;
 use bytes::Bytes;
@@ -86,9 +86,10 @@ enum Format {
 }
 
 pub async fn export(context: &Context, caller: &Caller, request: &Request<Incoming>) -> Result<Handled> {
-    let pairs = split_query(request.uri().query().unwrap_or(""), &[FILTER_PARAMETERS, &["format", "sort"]])?;
+    let pairs = split_query(request.uri().query().unwrap_or(""), &[FILTER_PARAMETERS, &["format", "sort", "limit"]])?;
     let mut format = Format::Ndjson;
     let mut sort = Sort::PostedOnDesc;
+    let mut limit = MAX_EXPORT_ROWS;
     let mut filter_pairs = Vec::new();
     for (name, value) in pairs {
         match name.as_str() {
@@ -96,9 +97,15 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
                 format = match value.trim() {
                     "csv" => Format::Csv,
                     "ndjson" | "json" => Format::Ndjson,
-                    _ => return Err(Error::bad_request("Invalid format parameter: must be csv or ndjson")),
+                    _ => {
+                        return Err(Error::bad_request(
+                            "Invalid format parameter: must be csv or ndjson (json is taken as ndjson)",
+                        ));
+                    }
                 }
             }
+            // At most this many rows (the export's own cap is the most).
+            "limit" => limit = integer_in("limit", &value, 1, MAX_EXPORT_ROWS)?,
             "sort" => {
                 sort = Sort::ALL
                     .iter()
@@ -113,20 +120,12 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
     if sort == Sort::Relevance && filter.q.is_none() {
         return Err(Error::bad_request("Invalid sort parameter: relevance needs a q parameter"));
     }
-    let list = JobListRequest {
-        filter,
-        sort,
-        limit: MAX_EXPORT_ROWS,
-        offset: 0,
-        cursor: None,
-        fields: None,
-        include_total: false,
-    };
+    let list = JobListRequest { filter, sort, limit, offset: 0, cursor: None, fields: None, include_total: false };
     // Stop where the quota or spending cap would refuse the next call
     // (this request's own call included), never past it.
     let max_rows = match context.state.auth.calls_allowed(&caller.entry, &caller.limits) {
-        Some(calls) => (calls.max(1) * ROWS_PER_CALL).min(MAX_EXPORT_ROWS),
-        None => MAX_EXPORT_ROWS,
+        Some(calls) => (calls.max(1) * ROWS_PER_CALL).min(limit),
+        None => limit,
     };
     let turn = match tokio::time::timeout(SLOT_WAIT, context.state.exports.clone().acquire_owned()).await {
         Ok(Ok(turn)) => turn,

@@ -102,6 +102,7 @@ pub fn document() -> Value {
     let mut export_parameters: Vec<Value> = FILTER_PARAMETERS.iter().map(|name| parameter(name)).collect();
     export_parameters.push(json!({"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "ndjson"], "default": "ndjson"}}));
     export_parameters.push(parameter("sort"));
+    export_parameters.push(json!({"name": "limit", "in": "query", "description": "At most this many rows (1 to 100,000; the default is the cap)", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}}));
     let job_properties: serde_json::Map<String, Value> =
         JOB_FIELDS.iter().map(|field| (field.to_string(), json!({}))).collect();
     json!({

@@ -503,7 +503,7 @@ fn check_order<T: PartialOrd>(low: &Option<T>, high: &Option<T>, name: &str) -> 
     }
 }
 
-fn integer_in(name: &str, value: &str, low: i64, high: i64) -> Result<i64> {
+pub fn integer_in(name: &str, value: &str, low: i64, high: i64) -> Result<i64> {
     match value.trim().parse::<i64>() {
         Ok(number) if (low..=high).contains(&number) => Ok(number),
         _ => Err(Error::bad_request(format!("Invalid {name} parameter: must be an integer from {low} to {high}"))),

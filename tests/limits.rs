@@ -224,6 +224,14 @@ async fn plans_are_rows_the_admin_can_edit() {
         "21",
         "the refused change left nothing"
     );
+    let born_expired = app.admin(
+        Method::POST,
+        "/admin/api/keys",
+        Some(json!({"name": "x", "plan": "starter", "expires_at": "2000-01-01"})),
+    );
+    let born_expired = born_expired.await;
+    assert_eq!(born_expired.status, StatusCode::BAD_REQUEST, "{}", born_expired.text());
+    assert_eq!(born_expired.message(), "Invalid expires_at: a new key's expiry must be in the future");
     let missing = app.admin(Method::PUT, "/admin/api/plans/gold", Some(json!({"burst": 1}))).await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let bad = app.admin(Method::POST, "/admin/api/keys", Some(json!({"name": "x", "plan": "gold"}))).await;

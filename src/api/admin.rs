@@ -237,6 +237,13 @@ impl KeyChanges {
 pub fn new_key_row(changes: KeyChanges, now: i64) -> Result<(KeyRow, String)> {
     let name = changes.name.clone().ok_or_else(|| Error::bad_request("Invalid name: a key needs a name"))?;
     let plan = changes.plan.clone().ok_or_else(|| Error::bad_request("Invalid plan: a key needs a plan"))?;
+    // A key born expired is a mistake (a typo'd year); an update may still
+    // set a past time to expire a key at once.
+    if let Some(Some(expires_at)) = changes.expires_at
+        && expires_at <= now
+    {
+        return Err(Error::bad_request("Invalid expires_at: a new key's expiry must be in the future"));
+    }
     let material = crate::auth::keys::generate_key();
     let mut row = KeyRow {
         id: crate::auth::keys::new_id("key_"),

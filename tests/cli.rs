@@ -60,6 +60,13 @@ fn path_arg(path: &Path) -> &str {
     path.to_str().unwrap()
 }
 
+/// The search index's FTS5 `automerge` as a reader of `db` sees it (None
+/// while the file or its schema does not exist yet).
+fn automerge(db: &Path) -> Option<i64> {
+    let conn = rusqlite::Connection::open_with_flags(db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    upjobs::store::jobs::search_merge_settings(&conn).ok().map(|(automerge, _)| automerge)
+}
+
 fn generated() -> Vec<u8> {
     run_ok(GEN_ARGS, None).stdout
 }
@@ -105,11 +112,7 @@ fn import_then_check() {
     assert_eq!(wal_bytes, 0, "the WAL is checkpointed and truncated");
     // The import merges its search index at the end and leaves FTS5's
     // merge policy as the server wants it (unset: FTS5's defaults).
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    let automerge: Option<i64> =
-        conn.query_row("SELECT v FROM jobs_fts_config WHERE k = 'automerge'", [], |r| r.get(0)).ok();
-    assert!(matches!(automerge, None | Some(4)), "automerge {automerge:?}");
-    drop(conn);
+    assert_eq!(automerge(&db), Some(4));
 
     let output = run_ok(&["check", "--db", path_arg(&db)], None);
     let report = stdout(&output);
@@ -143,16 +146,12 @@ fn import_turns_incremental_merging_off_while_it_runs() {
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let automerge = || -> Option<i64> {
-        let conn = rusqlite::Connection::open_with_flags(&db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
-        conn.query_row("SELECT v FROM jobs_fts_config WHERE k = 'automerge'", [], |r| r.get(0)).ok()
-    };
     let mut seen = Vec::new();
     let status = loop {
         if let Some(status) = import.try_wait().unwrap() {
             break status;
         }
-        let value = automerge();
+        let value = automerge(&db);
         if seen.last() != Some(&value) {
             seen.push(value);
         }
@@ -160,7 +159,7 @@ fn import_turns_incremental_merging_off_while_it_runs() {
     };
     assert!(status.success());
     assert!(seen.contains(&Some(0)), "automerge values seen during the import: {seen:?}");
-    assert!(matches!(automerge(), None | Some(4)), "after: {:?}", automerge());
+    assert_eq!(automerge(&db), Some(4), "after the import");
 }
 
 #[test]
@@ -206,11 +205,7 @@ fn import_reads_a_json_array_file_and_refuses_a_broken_one_whole() {
     assert!(stderr(&output).contains("Invalid JSON array"), "{}", stderr(&output));
     assert!(stderr(&output).contains("0 jobs stored before it"), "{}", stderr(&output));
     // A failed import sets the search index's merge policy back too.
-    let automerge: Option<i64> = rusqlite::Connection::open(&broken_db)
-        .unwrap()
-        .query_row("SELECT v FROM jobs_fts_config WHERE k = 'automerge'", [], |r| r.get(0))
-        .ok();
-    assert!(matches!(automerge, None | Some(4)), "automerge {automerge:?}");
+    assert_eq!(automerge(&broken_db), Some(4));
     assert!(stdout(&run_ok(&["check", "--db", path_arg(&broken_db)], None)).contains("jobs: 0 ("));
 }
 

@@ -238,20 +238,16 @@ fn sigterm_drains_flushes_and_exits_zero() {
 /// merging (stored in the file); the server sets it back when it starts.
 #[test]
 fn the_server_restores_continuous_search_merging_an_interrupted_import_left_off() {
-    use upjobs::store::jobs::{SearchMerging, set_search_merging};
+    use upjobs::store::jobs::{SearchMerging, search_merge_settings, set_search_merging};
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     let conn = upjobs::store::open_read_write(&db).unwrap();
     upjobs::store::migrate::apply(&conn).unwrap();
     set_search_merging(&conn, SearchMerging::Bulk).unwrap();
-    let setting = |name: &str| -> Option<i64> {
-        conn.query_row("SELECT v FROM jobs_fts_config WHERE k = ?1", [name], |r| r.get(0)).ok()
-    };
-    assert_eq!(setting("automerge"), Some(0));
+    assert_eq!(search_merge_settings(&conn).unwrap().0, 0);
 
     let (mut child, _address) = start_binary(&db, &[]);
-    assert_eq!(setting("automerge"), Some(4));
-    assert_eq!(setting("crisismerge"), Some(16));
+    assert_eq!(search_merge_settings(&conn).unwrap(), (4, 16));
     child.kill().unwrap();
     child.wait().unwrap();
 }

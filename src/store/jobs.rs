@@ -379,28 +379,35 @@ pub enum SearchMerging {
 /// take 16 million of them.
 const BULK_CRISIS_MERGE: i64 = 64;
 
+/// FTS5's `(automerge, crisismerge)` when nothing was set.
+const FTS5_DEFAULT_MERGING: (i64, i64) = (4, 16);
+
+/// The index's `(automerge, crisismerge)` as FTS5 reads them: the values
+/// stored in `jobs_fts_config`, or FTS5's defaults where none was set
+/// (FTS5 has no SQL to read a setting back).
+pub fn search_merge_settings(conn: &Connection) -> Result<(i64, i64)> {
+    let mut statement = conn.prepare_cached("SELECT v FROM jobs_fts_config WHERE k = ?1")?;
+    let mut stored = |name: &str, default: i64| -> Result<i64> {
+        Ok(statement.query_row([name], |r| r.get::<_, i64>(0)).optional()?.unwrap_or(default))
+    };
+    let (automerge, crisismerge) = FTS5_DEFAULT_MERGING;
+    Ok((stored("automerge", automerge)?, stored("crisismerge", crisismerge)?))
+}
+
 /// Sets the index's merge policy. FTS5 keeps it in the database
 /// (`jobs_fts_config`), so a bulk setting outlives the connection; the
 /// server sets `Continuous` when it starts, in case an import was stopped
 /// before it set it back. Writes only when the stored policy differs.
 pub fn set_search_merging(conn: &Connection, merging: SearchMerging) -> Result<()> {
     let (automerge, crisismerge) = match merging {
-        SearchMerging::Continuous => (4, 16),
+        SearchMerging::Continuous => FTS5_DEFAULT_MERGING,
         SearchMerging::Bulk => (0, BULK_CRISIS_MERGE),
     };
-    // FTS5 keeps a value in jobs_fts_config only once it was set; absent
-    // means its default, which is `Continuous`.
-    let stored = |name: &str, default: i64| -> Result<i64> {
-        Ok(conn
-            .prepare_cached("SELECT v FROM jobs_fts_config WHERE k = ?1")?
-            .query_row([name], |r| r.get::<_, i64>(0))
-            .optional()?
-            .unwrap_or(default))
-    };
-    if stored("automerge", 4)? != automerge {
+    let (stored_automerge, stored_crisismerge) = search_merge_settings(conn)?;
+    if stored_automerge != automerge {
         conn.execute("INSERT INTO jobs_fts(jobs_fts, rank) VALUES ('automerge', ?1)", [automerge])?;
     }
-    if stored("crisismerge", 16)? != crisismerge {
+    if stored_crisismerge != crisismerge {
         conn.execute("INSERT INTO jobs_fts(jobs_fts, rank) VALUES ('crisismerge', ?1)", [crisismerge])?;
     }
     Ok(())
@@ -528,15 +535,8 @@ pub fn stats(conn: &Connection, now: i64) -> Result<JobStats> {
 mod tests {
     use super::*;
 
-    /// (automerge, crisismerge) as FTS5 reads them: its defaults when unset.
     fn merge_settings(conn: &Connection) -> (i64, i64) {
-        let read = |name: &str, default: i64| -> i64 {
-            conn.query_row("SELECT v FROM jobs_fts_config WHERE k = ?1", [name], |r| r.get(0))
-                .optional()
-                .unwrap()
-                .unwrap_or(default)
-        };
-        (read("automerge", 4), read("crisismerge", 16))
+        search_merge_settings(conn).unwrap()
     }
 
     #[test]

@@ -5,19 +5,23 @@
 //! `Job` (see `ingest::validate`), the store keeps its serialised bytes, and
 //! the API writes those bytes out again without re-serialising them.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// One job posting, every field of the seed's example object.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Job {
     pub id: String,
     pub title: String,
     pub description: String,
     /// 1 = hourly, 2 = fixed price.
+    #[schemars(range(min = 1, max = 2))]
     pub job_type: i64,
     /// 1 = open, 2 = closed.
+    #[schemars(range(min = 1, max = 2))]
     pub status: i64,
     /// 1 = entry, 2 = intermediate, 3 = expert.
+    #[schemars(range(min = 1, max = 3))]
     pub contractor_tier: i64,
     /// RFC 3339, UTC, seconds (`2024-09-27T10:30:00Z`).
     pub posted_on: String,
@@ -38,7 +42,7 @@ pub struct Job {
     pub privacy_reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Category {
     pub name: String,
     pub slug: String,
@@ -46,7 +50,7 @@ pub struct Category {
     pub group_slug: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Budget {
     /// The fixed project budget; null for hourly jobs.
     #[serde(serialize_with = "whole_numbers::option")]
@@ -54,7 +58,7 @@ pub struct Budget {
     pub currency: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct HourlyBudget {
     #[serde(serialize_with = "whole_numbers::option")]
     pub min: Option<f64>,
@@ -62,7 +66,7 @@ pub struct HourlyBudget {
     pub max: Option<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Buyer {
     pub payment_verified: bool,
     /// ISO 3166-1 alpha-2, upper case (normalised at ingest).
@@ -75,7 +79,7 @@ pub struct Buyer {
     pub total_jobs_with_hires: i64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ClientActivity {
     pub total_applicants: i64,
     pub total_hired: i64,
@@ -86,7 +90,7 @@ pub struct ClientActivity {
     pub last_buyer_activity: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Location {
     pub country: String,
     pub city: String,

@@ -3,11 +3,13 @@
 
 use super::Context;
 use crate::http::response::{Body, full};
+use crate::model::Job;
 use crate::query::Sort;
-use crate::query::params::{FILTER_PARAMETERS, JOB_FIELDS, LIST_PARAMETERS};
+use crate::query::params::{FILTER_PARAMETERS, LIST_PARAMETERS};
 use hyper::body::Incoming;
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::{Request, Response};
+use schemars::generate::SchemaSettings;
 use serde_json::{Value, json};
 
 pub fn serve(_context: &Context, _request: &Request<Incoming>) -> Response<Body> {
@@ -33,7 +35,10 @@ fn parameter(name: &str) -> Value {
             json!({"type": "string", "enum": Sort::ALL.iter().map(|(name, _)| *name).collect::<Vec<_>>(), "default": "posted_on_desc"}),
             "Order of results; relevance needs q.",
         ),
-        "fields" => (json!({"type": "string"}), "Comma list of top-level fields to return (id is always included)."),
+        "fields" => (
+            json!({"type": "string"}),
+            "Comma list of top-level fields to return (id is always included); each job then carries only those.",
+        ),
         "include_total" => (json!({"type": "boolean"}), "Add total, the exact number of matches."),
         "job_type" => {
             (json!({"type": "string", "enum": ["1", "2", "hourly", "fixed", "fixed-price"]}), "1/hourly or 2/fixed.")
@@ -103,8 +108,8 @@ pub fn document() -> Value {
     export_parameters.push(json!({"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "ndjson"], "default": "ndjson"}}));
     export_parameters.push(parameter("sort"));
     export_parameters.push(json!({"name": "limit", "in": "query", "description": "At most this many rows (1 to 100,000; the default is the cap)", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}}));
-    let job_properties: serde_json::Map<String, Value> =
-        JOB_FIELDS.iter().map(|field| (field.to_string(), json!({}))).collect();
+    let (job, mut schemas) = job_schemas();
+    schemas.insert("Error".into(), envelope_schema(json!({})));
     json!({
         "openapi": "3.1.0",
         "info": {
@@ -114,18 +119,15 @@ pub fn document() -> Value {
         },
         "components": {
             "securitySchemes": {"apiKey": {"type": "apiKey", "in": "header", "name": "X-API-KEY"}},
-            "schemas": {
-                "Error": envelope_schema(json!({})),
-                "Job": {"type": "object", "required": JOB_FIELDS, "properties": job_properties},
-            }
+            "schemas": schemas,
         },
         "security": [{"apiKey": []}],
         "paths": {
-            "/health": {"get": {"summary": "Check the service and the key", "responses": with_errors(json!({"200": ok(json!({}))}))}},
+            "/health": {"get": {"summary": "Check the service and the key", "responses": with_errors(json!({"200": ok(json!(false))}))}},
             "/jobs": {"get": {
                 "summary": "Job postings, newest first, with filters and full-text search",
                 "parameters": job_list_parameters,
-                "responses": with_errors(json!({"200": ok(json!({"$ref": "#/components/schemas/Job"})), "304": {"description": "Not modified (If-None-Match)"}}))
+                "responses": with_errors(json!({"200": job_list(&job), "304": {"description": "Not modified (If-None-Match)"}}))
             }},
             "/jobs/export": {"get": {
                 "summary": "Every matching job as CSV or NDJSON (streamed, up to 100,000 rows)",
@@ -135,25 +137,140 @@ pub fn document() -> Value {
             "/jobs/{id}": {"get": {
                 "summary": "One job",
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "responses": with_errors(json!({"200": ok(json!({"$ref": "#/components/schemas/Job"})), "404": {"description": "Job not found"}}))
+                "responses": with_errors(json!({"200": ok(job), "304": {"description": "Not modified (If-None-Match)"}, "404": {"description": "Job not found"}}))
             }},
-            "/categories": {"get": {"summary": "The category taxonomy with job counts", "responses": with_errors(json!({"200": ok(json!({}))}))}},
-            "/usage": {"get": {"summary": "The caller's plan, limits and usage this month", "responses": with_errors(json!({"200": ok(json!({}))}))}},
+            "/categories": {"get": {"summary": "The category taxonomy with the number of jobs in the key's window", "responses": with_errors(json!({"200": ok(category_schema())}))}},
+            "/usage": {"get": {"summary": "The caller's plan, limits and usage this month", "responses": with_errors(json!({"200": ok(usage_schema())}))}},
             "/webhooks": {
-                "get": {"summary": "The caller's webhook subscriptions", "responses": webhook_responses("200", false)},
-                "post": {"summary": "Subscribe a URL to new jobs matching filters (Business and Enterprise)", "responses": webhook_responses("201", false)}
+                "get": {"summary": "The caller's webhook subscriptions", "responses": webhook_responses("200", webhook_schema(), false)},
+                "post": {"summary": "Subscribe a URL to new jobs matching filters (Business and Enterprise)", "responses": webhook_responses("201", webhook_schema(), false)}
             },
             "/webhooks/{id}": {
                 "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
-                "get": {"summary": "One subscription", "responses": webhook_responses("200", true)},
-                "patch": {"summary": "Change the url, filters or description; turn off or on again (active)", "responses": webhook_responses("200", true)},
-                "delete": {"summary": "Delete a subscription", "responses": webhook_responses("200", true)}
+                "get": {"summary": "One subscription", "responses": webhook_responses("200", webhook_schema(), true)},
+                "patch": {"summary": "Change the url, filters or description; turn off or on again (active)", "responses": webhook_responses("200", webhook_schema(), true)},
+                "delete": {"summary": "Delete a subscription", "responses": webhook_responses("200", json!({"type": "object", "required": ["id", "deleted"], "properties": {"id": {"type": "string"}, "deleted": {"const": true}}}), true)}
             },
-            "/webhooks/{id}/test": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "Send a webhook.test event", "responses": webhook_responses("200", true)}},
-            "/webhooks/{id}/deliveries": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "Delivery attempts", "responses": webhook_responses("200", true)}},
-            "/webhooks/{id}/rotate-secret": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "New signing secret (the old one also signs for 24 h)", "responses": webhook_responses("200", true)}},
+            "/webhooks/{id}/test": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "Queue a webhook.test event (see deliveries for the attempt)", "responses": webhook_responses("202", json!({"type": "object", "required": ["message_id", "webhook_id", "event_type", "status"], "properties": {"message_id": {"type": "string"}, "webhook_id": {"type": "string"}, "event_type": {"const": "webhook.test"}, "status": {"type": "string"}}}), true)}},
+            "/webhooks/{id}/deliveries": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}, "description": "Attempts to return."}], "summary": "Delivery attempts, newest first", "responses": webhook_responses("200", delivery_schema(), true)}},
+            "/webhooks/{id}/rotate-secret": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "New signing secret (the old one also signs for 24 h)", "responses": webhook_responses("200", json!({"type": "object", "required": ["id", "secret", "previous_secret_expires_at"], "properties": {"id": {"type": "string"}, "secret": {"type": "string"}, "previous_secret_expires_at": {"type": "string", "format": "date-time"}}}), true)}},
             "/livez": {"get": {"security": [], "summary": "Liveness", "responses": {"200": {"description": "alive"}}}},
             "/readyz": {"get": {"security": [], "summary": "Readiness", "responses": {"200": {"description": "ready"}, "503": {"description": "shutting down"}}}},
+        }
+    })
+}
+
+/// The job schema derived from [`Job`] (the type the API serialises), as a
+/// reference, and the component schemas it refers to (`Job` and its
+/// nested objects).
+fn job_schemas() -> (Value, serde_json::Map<String, Value>) {
+    let mut generator = SchemaSettings::draft2020_12()
+        .with(|settings| settings.definitions_path = "/components/schemas".into())
+        .into_generator();
+    let reference = generator.subschema_for::<Job>().to_value();
+    let mut schemas = generator.take_definitions(true);
+    // Every field is always sent, `null` when it has no value (the model
+    // skips none), so all are required; schemars leaves `Option`s out.
+    for schema in schemas.values_mut() {
+        if let Some(properties) = schema["properties"].as_object() {
+            let names: Vec<Value> = properties.keys().map(|name| Value::from(name.as_str())).collect();
+            schema["required"] = Value::Array(names);
+        }
+    }
+    (reference, schemas)
+}
+
+/// `/jobs`' 200: the envelope with jobs, `next_cursor`, and `total` when
+/// asked for. With `fields`, each job carries only the fields named.
+fn job_list(job: &Value) -> Value {
+    let mut response = ok(job.clone());
+    let schema = &mut response["content"]["application/json"]["schema"];
+    schema["required"].as_array_mut().expect("the envelope lists its required fields").push(json!("next_cursor"));
+    schema["properties"]["next_cursor"] =
+        json!({"type": ["string", "null"], "description": "Pass as cursor for the next page; null on the last page."});
+    schema["properties"]["total"] = json!({"type": "integer", "minimum": 0, "description": "With include_total=true: every match in the key's window."});
+    response
+}
+
+fn category_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["name", "slug", "group", "group_slug", "count"],
+        "properties": {
+            "name": {"type": "string"},
+            "slug": {"type": "string"},
+            "group": {"type": "string"},
+            "group_slug": {"type": "string"},
+            "count": {"type": "integer", "minimum": 0, "description": "Jobs in the key's window."},
+        }
+    })
+}
+
+fn usage_schema() -> Value {
+    let nullable_integer = json!({"type": ["integer", "null"]});
+    let nullable_number = json!({"type": ["number", "null"]});
+    json!({
+        "type": "object",
+        "required": ["plan", "rate_limit_per_min", "burst", "monthly_quota", "calls_this_month", "remaining",
+                     "overage_calls", "overage_cost_usd", "retention_days", "expires_at"],
+        "properties": {
+            "key_id": {"type": "string"},
+            "name": {"type": "string"},
+            "plan": {"type": "string"},
+            "rate_limit_per_min": {"type": "integer"},
+            "burst": {"type": "integer"},
+            "monthly_quota": {"type": ["integer", "null"], "description": "null: unlimited."},
+            "calls_this_month": {"type": "integer"},
+            "remaining": {"type": ["integer", "null"], "description": "null: unlimited."},
+            "overage_calls": {"type": "integer"},
+            "overage_price_usd": {"type": "number"},
+            "overage_cost_usd": {"type": "number"},
+            "spending_cap_usd": nullable_number,
+            "retention_days": nullable_integer,
+            "expires_at": {"type": ["string", "null"], "format": "date-time"},
+            "quota_resets_at": {"type": "string", "format": "date-time"},
+        }
+    })
+}
+
+/// A subscription as the webhook routes show it (`secret` only in the
+/// answer that creates it).
+fn webhook_schema() -> Value {
+    let time = json!({"type": ["string", "null"], "format": "date-time"});
+    json!({
+        "type": "object",
+        "required": ["id", "url", "filters", "active", "created_at"],
+        "properties": {
+            "id": {"type": "string"},
+            "url": {"type": "string"},
+            "description": {"type": ["string", "null"]},
+            "filters": {"type": "object", "description": "/jobs parameters, by name."},
+            "secret": {"type": "string", "description": "whsec_ + base64; only in the 201 of POST /webhooks."},
+            "active": {"type": "boolean"},
+            "disabled_reason": {"type": ["string", "null"]},
+            "disabled_at": time,
+            "created_at": {"type": "string", "format": "date-time"},
+            "last_success_at": time,
+            "last_failure_at": time,
+            "failing_since": time,
+            "failures": {"type": "integer"},
+            "messages": {"type": "object", "description": "GET /webhooks/{id} only: pending, delivered and failed messages."},
+        }
+    })
+}
+
+fn delivery_schema() -> Value {
+    json!({
+        "type": "object",
+        "required": ["time", "message_id", "event_type", "success", "status_code", "latency_ms", "error"],
+        "properties": {
+            "time": {"type": "string", "format": "date-time"},
+            "message_id": {"type": "string"},
+            "event_type": {"type": "string"},
+            "success": {"type": "boolean"},
+            "status_code": {"type": ["integer", "null"]},
+            "latency_ms": {"type": ["integer", "null"]},
+            "error": {"type": ["string", "null"]},
         }
     })
 }
@@ -161,9 +278,9 @@ pub fn document() -> Value {
 /// A webhook route's answers: its success, 403 for a plan without
 /// webhooks, 404 for an id that is not the caller's (routes with one), and
 /// the errors every keyed route has.
-fn webhook_responses(success: &str, with_id: bool) -> Value {
+fn webhook_responses(success: &str, item: Value, with_id: bool) -> Value {
     let mut responses = serde_json::Map::new();
-    responses.insert(success.to_string(), ok(json!({})));
+    responses.insert(success.to_string(), ok(item));
     responses
         .insert("403".into(), json!({"description": "Webhooks are available on the Business and Enterprise plans."}));
     if with_id {

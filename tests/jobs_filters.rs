@@ -471,6 +471,12 @@ async fn dates_are_midnight_utc() {
             ("posted_after=2025-03-10T00:00:01", &["d3", "d2"]),
             ("posted_before=2025-03-10T12:00", &["d2", "d1", "d0"]),
             ("posted_before=2025-03-10T11:59:59.999", &["d1", "d0"]),
+            // Other ISO 8601 forms, and a `+` sent unencoded (a space by then).
+            ("posted_after=2025-03-10T06:00%2B06", &["d3", "d2", "d1"]),
+            ("posted_after=2025-03-10T06:00:01%2B0600", &["d3", "d2"]),
+            ("posted_after=2025-03-10T06:00:01+06:00", &["d3", "d2"]),
+            ("posted_after=20250310T120000Z", &["d3", "d2"]),
+            ("posted_before=2025-03-10%2012:00", &["d2", "d1", "d0"]),
             ("posted_after=2025-03-12", &[]),
             ("last_visited_after=2025-03-10", &["d3", "d2", "d1"]),
             ("last_visited_after=2025-03-10T12:00:01Z", &["d3"]),

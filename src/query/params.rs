@@ -537,17 +537,47 @@ fn boolean(name: &str, value: &str) -> Result<bool> {
     }
 }
 
-/// An RFC 3339 time, a `YYYY-MM-DD` date (midnight UTC), or an ISO 8601
-/// time without an offset (`2024-09-27T10:30:00`, read as UTC): the original
-/// service documented these parameters as ISO 8601, and its clients send
-/// that form too.
+/// ISO 8601 times with an offset, besides RFC 3339: minutes only, an offset
+/// of `+hh` or `+hhmm`, and the basic format (`20240927T103000Z`).
+const TIMES_WITH_OFFSET: [&str; 3] = ["%Y-%m-%dT%H:%M:%S%.f%#z", "%Y-%m-%dT%H:%M%#z", "%Y%m%dT%H%M%S%#z"];
+/// ISO 8601 times without an offset, read as UTC.
+const TIMES_IN_UTC: [&str; 3] = ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y%m%dT%H%M%S"];
+
+/// An RFC 3339 time, a `YYYY-MM-DD` date (midnight UTC), or another ISO
+/// 8601 form of a time (see [`TIMES_WITH_OFFSET`]; without an offset, as
+/// `2024-09-27T10:30:00`, it is read as UTC): the original service
+/// documented these parameters as ISO 8601, and its clients send those
+/// forms. A space may stand for the `T` (as RFC 3339 allows), and a space
+/// before a trailing offset is read as the `+` it was before an unencoded
+/// query string turned it into a space (`10:30:00 02:00`).
 fn time(name: &str, value: &str) -> Result<i64> {
     let value = value.trim();
-    parse_time_or_date(value)
+    let mut normalised = value.to_string();
+    if normalised.len() > 10
+        && normalised.is_char_boundary(10)
+        && normalised.is_char_boundary(11)
+        && &normalised[10..11] == " "
+    {
+        normalised.replace_range(10..11, "T");
+    }
+    if let Some((time, offset)) = normalised.rsplit_once(' ')
+        && [2, 4, 5].contains(&offset.len())
+        && offset.bytes().all(|byte| byte.is_ascii_digit() || byte == b':')
+    {
+        normalised = format!("{time}+{offset}");
+    }
+    let normalised = normalised.as_str();
+    parse_time_or_date(normalised)
         .or_else(|| {
-            ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M"]
+            TIMES_WITH_OFFSET
                 .iter()
-                .find_map(|format| chrono::NaiveDateTime::parse_from_str(value, format).ok())
+                .find_map(|format| chrono::DateTime::parse_from_str(normalised, format).ok())
+                .map(|instant| instant.with_timezone(&chrono::Utc))
+        })
+        .or_else(|| {
+            TIMES_IN_UTC
+                .iter()
+                .find_map(|format| chrono::NaiveDateTime::parse_from_str(normalised, format).ok())
                 .map(|naive| naive.and_utc())
         })
         .map(|instant| instant.timestamp())
@@ -658,6 +688,40 @@ mod tests {
     }
 
     #[test]
+    fn iso_8601_times_in_their_common_forms() {
+        let posted_after = |value: &str| {
+            let request =
+                parse_job_list(&format!("posted_after={value}")).unwrap_or_else(|error| panic!("{value}: {error}"));
+            request.filter.posted_after.unwrap()
+        };
+        let expected = 1_727_433_000; // 2024-09-27T10:30:00Z
+        for value in [
+            "2024-09-27T10:30:00Z",
+            "2024-09-27T10:30Z",
+            "2024-09-27T10:30:00%2B00:00",
+            "2024-09-27T10:30%2B00:00",
+            "2024-09-27T10:30:00%2B0000",
+            "2024-09-27T10:30:00%2B00",
+            "2024-09-27T12:30:00%2B02",
+            "2024-09-27T12:30:00%2B02:00",
+            "2024-09-27T12:30:00+02:00",
+            "2024-09-27T05:30:00-05:00",
+            "20240927T103000Z",
+            "20240927T123000%2B0200",
+            "20240927T103000",
+            "2024-09-27T10:30:00",
+            "2024-09-27T10:30",
+            "2024-09-27%2010:30:00",
+            "2024-09-27%2010:30:00Z",
+            "2024-09-27%2010:30",
+            "2024-09-27T10:30:00.000Z",
+        ] {
+            assert_eq!(posted_after(value), expected, "{value}");
+        }
+        assert_eq!(posted_after("2024-09-27"), 1_727_395_200);
+    }
+
+    #[test]
     fn relevance_and_prefixes_are_heavy() {
         let heavy = |query: &str| parse_job_list(query).unwrap().is_heavy();
         assert!(heavy("q=react&sort=relevance"));
@@ -683,7 +747,11 @@ mod tests {
         check("posted_after=2024-09-27T10:30:00&posted_before=2024-09-28T08:00", None);
         check("posted_after=2024-09-27T10:30:00.250", None);
         check(
-            "posted_after=2024-09-27%2010:30:00",
+            "posted_after=2024-09-27%2010:30:00%20extra",
+            Some("Invalid posted_after parameter: must be an RFC 3339 time or a YYYY-MM-DD date"),
+        );
+        check(
+            "posted_after=27/09/2024",
             Some("Invalid posted_after parameter: must be an RFC 3339 time or a YYYY-MM-DD date"),
         );
         check("sort=relevance", Some("Invalid sort parameter: relevance needs a q parameter"));

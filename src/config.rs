@@ -2,7 +2,8 @@
 //! variable (`UPJOBS_<FLAG>`), in one place.
 
 use clap::builder::BoolishValueParser;
-use std::net::{SocketAddr, ToSocketAddrs};
+use ipnet::IpNet;
+use std::net::{IpAddr, SocketAddr, ToSocketAddrs};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -93,6 +94,21 @@ pub struct ServeConfig {
     /// Serve /metrics on this separate address without a token.
     #[arg(long, env = "UPJOBS_METRICS_LISTEN", value_parser = parse_listen)]
     pub metrics_listen: Option<SocketAddr>,
+    /// A reverse proxy (address or CIDR block, repeatable) whose
+    /// X-Forwarded-For names the client: failed authentication is then
+    /// throttled per client, not per proxy.
+    #[arg(long = "trusted-proxy", env = "UPJOBS_TRUSTED_PROXY", value_delimiter = ',', value_parser = parse_proxy)]
+    pub trusted_proxies: Vec<IpNet>,
+}
+
+/// `--trusted-proxy`: `10.0.0.0/8`, `::1/128`, or a bare address (`127.0.0.1`).
+fn parse_proxy(value: &str) -> Result<IpNet, String> {
+    let value = value.trim();
+    value
+        .parse::<IpNet>()
+        .or_else(|_| value.parse::<IpAddr>().map(IpNet::from))
+        .map(|net| net.trunc())
+        .map_err(|_| "expected an IP address or a CIDR block, such as 127.0.0.1 or 10.0.0.0/8".to_string())
 }
 
 /// `--listen` and `--metrics-listen`: an address with a port
@@ -165,5 +181,22 @@ mod tests {
             let config = ServeFlags::try_parse_from(["upjobs", flag, "7"]).expect(flag).config;
             assert_eq!(config.stall_timeout, 7, "{flag}");
         }
+    }
+
+    #[test]
+    fn trusted_proxies_are_addresses_or_blocks() {
+        let config = ServeFlags::try_parse_from([
+            "upjobs",
+            "--trusted-proxy",
+            "127.0.0.1",
+            "--trusted-proxy",
+            "10.1.2.3/8, ::1",
+        ])
+        .unwrap()
+        .config;
+        let proxies: Vec<String> = config.trusted_proxies.iter().map(ToString::to_string).collect();
+        assert_eq!(proxies, ["127.0.0.1/32", "10.0.0.0/8", "::1/128"]);
+        assert!(ServeFlags::try_parse_from(["upjobs", "--trusted-proxy", "proxy.local"]).is_err());
+        assert!(ServeFlags::try_parse_from(["upjobs", "--trusted-proxy", "10.0.0.0/33"]).is_err());
     }
 }

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{job, spawn_app, spawn_app_in};
+use common::{job, spawn_app, spawn_app_in, spawn_app_with};
 use hyper::{Method, StatusCode};
 use serde_json::json;
 use std::time::Duration;
@@ -349,6 +349,54 @@ async fn repeated_401s_from_one_address_are_throttled() {
     assert!(throttled.header("retry-after").is_some());
     app.clock.advance(Duration::from_secs(120));
     assert_eq!(app.get("/health", &good).await.status, StatusCode::OK);
+}
+
+/// Behind a `--trusted-proxy`, failures are counted per client named in
+/// X-Forwarded-For: one client guessing keys does not lock out the others
+/// that share the proxy. Without the flag the header is not believed.
+#[tokio::test]
+async fn behind_a_trusted_proxy_failures_count_per_client() {
+    let app = spawn_app_with(|config| config.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()]).await;
+    let good = app.create_key("enterprise").await;
+    let as_client = |client: &'static str, key: String| {
+        let app = &app;
+        async move {
+            app.request(Method::GET, "/health", &[("x-api-key", key.as_str()), ("x-forwarded-for", client)], "")
+                .await
+                .status
+        }
+    };
+    // The guesser's proxy chain: its own (untrusted) claim, then what the
+    // proxies appended; the nearest untrusted entry is the client.
+    let guesser = "10.9.9.9, 203.0.113.5, 127.0.0.2";
+    for attempt in 0..upjobs::auth::AUTH_FAILURE_BURST {
+        assert_eq!(as_client(guesser, format!("upj_{attempt:040}")).await, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(as_client(guesser, "upj_nope".into()).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(as_client("203.0.113.5", good.clone()).await, StatusCode::TOO_MANY_REQUESTS, "the same client");
+    // Another client through the same proxy, and the proxy's own requests.
+    assert_eq!(as_client("198.51.100.7", good.clone()).await, StatusCode::OK);
+    assert_eq!(as_client("198.51.100.7, 203.0.113.5", good.clone()).await, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(app.get("/health", &good).await.status, StatusCode::OK);
+
+    // Without the flag, X-Forwarded-For is a client's claim: ignored.
+    let app = spawn_app().await;
+    let good = app.create_key("enterprise").await;
+    for attempt in 0..upjobs::auth::AUTH_FAILURE_BURST {
+        let status = app
+            .request(
+                Method::GET,
+                "/health",
+                &[("x-api-key", &format!("upj_{attempt:040}")), ("x-forwarded-for", "203.0.113.5")],
+                "",
+            )
+            .await
+            .status;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+    }
+    let spoofed =
+        app.request(Method::GET, "/health", &[("x-api-key", &good), ("x-forwarded-for", "198.51.100.7")], "").await;
+    assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
 #[tokio::test]

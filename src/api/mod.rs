@@ -30,7 +30,7 @@ use hyper::header::{HeaderName, HeaderValue};
 use hyper::{Request, Response, StatusCode};
 use std::borrow::Cow;
 use std::future::{Future, Ready};
-use std::net::SocketAddr;
+use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -283,7 +283,7 @@ fn method_name(method: &hyper::Method) -> Cow<'static, str> {
 /// guessed at full speed.
 fn admin_refusal(context: &Context, request: &Request<Incoming>) -> Option<Response<Body>> {
     let auth = &context.state.auth;
-    let address = context.remote.ip();
+    let address = client_address(context, request);
     if let Err(error) = auth.check_admin_failure_throttle(address) {
         context.state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         return Some(error_response(context, &error));
@@ -294,6 +294,37 @@ fn admin_refusal(context: &Context, request: &Request<Incoming>) -> Option<Respo
     auth.record_admin_failure(address);
     context.state.metrics.auth_failures.fetch_add(1, Ordering::Relaxed);
     Some(error_response(context, &Error::AdminUnauthorized))
+}
+
+/// The address failed authentication is counted against: the connection's
+/// peer, or, when the peer is a `--trusted-proxy`, the nearest address in
+/// `X-Forwarded-For` (read from the right, as each proxy appends the one it
+/// saw) that is not a trusted proxy itself. Entries left of it are the
+/// client's own claims and are not believed.
+fn client_address(context: &Context, request: &Request<Incoming>) -> IpAddr {
+    let peer = context.remote.ip().to_canonical();
+    let proxies = &context.state.config.trusted_proxies;
+    let trusted = |address: &IpAddr| proxies.iter().any(|net| net.contains(address));
+    if proxies.is_empty() || !trusted(&peer) {
+        return peer;
+    }
+    // Lossy: bytes a client put in the header must not hide the entries
+    // its proxies appended after them.
+    let values: Vec<Cow<str>> = request
+        .headers()
+        .get_all("x-forwarded-for")
+        .iter()
+        .map(|value| String::from_utf8_lossy(value.as_bytes()))
+        .collect();
+    let mut client = peer;
+    for hop in values.iter().rev().flat_map(|value| value.rsplit(',')) {
+        let Ok(address) = hop.trim().parse::<IpAddr>() else { break };
+        client = address.to_canonical();
+        if !trusted(&client) {
+            break;
+        }
+    }
+    client
 }
 
 fn admin_authorized(context: &Context, request: &Request<Incoming>) -> bool {
@@ -330,7 +361,7 @@ struct Admitted {
 /// token bucket, monthly quota.
 fn admit(context: &Context, uses_quota: bool, request: &Request<Incoming>) -> Admission {
     let state = &context.state;
-    let address = context.remote.ip();
+    let address = client_address(context, request);
     if let Err(error) = state.auth.check_failure_throttle(address) {
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         return Admission::Refused(error_response(context, &error), None);

@@ -10,7 +10,7 @@
 //! | `messenger_contact` | 1.0 | a Telegram, WhatsApp, Skype, WeChat, Signal, Viber or Discord link (`t.me/…`, `wa.me/…`, `chat.whatsapp.com/…`), handle or number (`Telegram: @jane_hr`, `@jane_hr on Telegram`, `WhatsApp +44 …`, `Skype ID: live:…`), or a request to talk there (`contact me on WhatsApp`, `add my WeChat`, `send me your WhatsApp number`, `the interview will be on Telegram`, `DM me on Instagram`) |
 //! | `account_rental` | 1.0 | renting, buying or remotely using someone's freelancer account (`rent your Upwork account`, `Upwork account holders`, `bid with their accounts`, `remote access to your computer`), opening accounts `on behalf of` someone, or asking for the verification code `you receive` |
 //! | `upfront_fee` | 1.0 | the applicant pays first: `registration fee`, `training fee`, `pay for the starter kit`, `you must deposit 100 USDT`, `deposit $10 to activate` |
-//! | `fake_check` | 1.0 | fake-check and money-mule patterns: `we will send you a check`, `cash the check`, `cashier's check`, `buy gift cards`, payments `into your personal account`, `send the rest` / `deduct your pay` around money, Western Union or MoneyGram as the way to pay |
+//! | `fake_check` | 1.0 | fake-check and money-mule patterns: `we will send you a check`, `cash the check`, `cashier's check`, `buy gift cards`, payments `into your personal account`, `receive payments to your bank` / `convert them to USDT` around pay, `send the rest` / `deduct your pay` around money, Western Union or MoneyGram as the way to pay |
 //! | `leave_platform` | 0.8 | `outside Upwork`, `off Upwork`, `avoid the Upwork fees`, `don't reply here`, `I don't check Upwork`, or a link to an outside application form or link shortener (`forms.gle/`, `bit.ly/`) |
 //! | `email_address` | 0.6 | a literal or spelled-out e-mail address (`hr@example.com`, `jobs (at) gmail (dot) com`) |
 //! | `phone_number` | 0.6 | `+` and 10–15 digits, a US-style `(415) 555-0138` / `415-555-0138`, or 10–15 digits right after `call`, `text`, `phone`, `WhatsApp` … |
@@ -367,6 +367,13 @@ mod tests {
         check("You need to deposit a minimum of 200 USDT to start.", &["upfront_fee"]);
         check("We will send you a check to buy equipment from our vendor.", &["fake_check"]);
         check("Receive payments into your personal bank account and forward them to our suppliers.", &["fake_check"]);
+        check(
+            "Receive payments to your bank and convert them to USDT bitcoin, keeping 10 percent.",
+            &["fake_check", "crypto_payment"],
+        );
+        check("You accept transfers on your account and we pay you a commission on each.", &["fake_check"]);
+        check("Build a payout screen so sellers receive payments to their bank account.", &[]);
+        check("Integrate an API that lets customers convert funds into USDT in our wallet app.", &[]);
         check("Payment is made weekly in USDT (TRC20).", &["crypto_payment"]);
         check("I will pay through PayPal friends and family.", &["off_platform_payment"]);
         check("Attendees pay the registration fee by card through Stripe.", &[]);

@@ -187,6 +187,10 @@ const PHRASES: &[(Cue, &str)] = &[
     (Cue::FakeCheckWeak, "moneygram"),
     (Cue::FakeCheckWeak, "money gram"),
     (Cue::FakeCheckWeak, "money order|orders"),
+    // Money-mule relays: the freelancer's own account takes the money in,
+    // or turns it into crypto for the poster.
+    (Cue::FakeCheckWeak, "receive|accept|collect payments|funds|money|transfers|deposits to|into|in|on|through your|ur own|personal? bank|account|accounts"),
+    (Cue::FakeCheckWeak, "convert|exchange|change them|it|the? funds|money|payments|balance to|into usdt|usdc|btc|bitcoin|crypto|cryptocurrency|tether|eth"),
 
     (Cue::FeeNoun, "registration|training|onboarding|activation|enrollment|enrolment|joining|verification|membership|certification|upfront|refundable|kit|application fee|fees"),
     (Cue::FeeNoun, "up front fee|fees|payment"),

@@ -143,6 +143,28 @@ async fn answers_match_the_openapi_document() {
     contract.check("get", "/webhooks", &app.get("/webhooks", &starter).await);
 }
 
+/// The document is a valid OpenAPI 3.1 document (the OpenAPI Initiative's
+/// schema for 3.1, `tests/fixtures/openapi-3.1-schema.json`, Apache-2.0),
+/// and every component schema is a valid JSON Schema (2020-12).
+#[tokio::test]
+async fn the_document_is_valid_openapi_3_1() {
+    let app = spawn_app_with(|_| {}).await;
+    let document = Contract::fetch(&app).await.document;
+    let openapi_schema: Value =
+        serde_json::from_str(include_str!("fixtures/openapi-3.1-schema.json")).expect("the OpenAPI 3.1 schema");
+    let validator = jsonschema::validator_for(&openapi_schema).expect("the OpenAPI 3.1 schema compiles");
+    let errors: Vec<String> =
+        validator.iter_errors(&document).map(|error| format!("{} at {}", error, error.instance_path())).collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    for (name, schema) in document["components"]["schemas"].as_object().unwrap() {
+        assert!(jsonschema::meta::is_valid(schema), "components.schemas.{name} is not a valid JSON Schema");
+    }
+    // The check can fail: a path item with an unknown operation is refused.
+    let mut broken = document.clone();
+    broken["paths"]["/health"]["fetch"] = json!({"responses": {}});
+    assert!(!validator.is_valid(&broken));
+}
+
 #[tokio::test]
 async fn the_job_schema_is_typed_from_the_model() {
     let app = spawn_app_with(|_| {}).await;

@@ -167,5 +167,12 @@ document.addEventListener('keydown', (event) => {
 
 // ------------------------------------------------------------------ start
 
-if (token.get()) showApp();
-else showSignin();
+if (token.get()) {
+  showApp();
+  // A stored token may have been changed on the server since (views such as
+  // the playground never call the admin API): check it once, and a 401
+  // signs out through onUnauthorized.
+  api('GET', '/admin/api/plans').catch(() => {});
+} else {
+  showSignin();
+}

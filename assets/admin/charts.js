@@ -20,7 +20,8 @@ function niceMax(value) {
   const exponent = 10 ** Math.floor(Math.log10(raw));
   const steps = exponent >= 10 ? [1, 2, 2.5, 5, 10] : [1, 2, 5, 10];
   const step = steps.map((s) => s * exponent).find((s) => s >= raw) ?? 10 * exponent;
-  return step * TICKS;
+  // Whole steps even for an empty or tiny series: no 0.5 calls on the axis.
+  return Math.max(1, step) * TICKS;
 }
 
 const observers = new WeakMap();

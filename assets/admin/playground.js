@@ -182,7 +182,12 @@ async function run({ cursor } = {}) {
       if (body.total !== undefined) parts.push(`${fmtNum(body.total)} matches in total`);
     }
     const rl = response.headers.get('X-RateLimit-Remaining');
-    if (rl !== null) parts.push(`${rl}/${response.headers.get('X-RateLimit-Limit') ?? '?'} requests left this minute`);
+    if (rl !== null) {
+      // Remaining counts the bucket (burst deep), which refills at the per-minute rate.
+      const burst = response.headers.get('X-RateLimit-Burst') ?? '?';
+      const perMinute = response.headers.get('X-RateLimit-Limit') ?? '?';
+      parts.push(`${rl} of ${burst} requests left (refills ${perMinute}/min)`);
+    }
     const quota = response.headers.get('X-Quota-Remaining');
     if (quota !== null && quota !== '') parts.push(`${quota} calls left this month`);
     status.textContent = parts.join(' · ');
@@ -195,11 +200,16 @@ async function run({ cursor } = {}) {
       status.className = 'pg-outcome error';
       $('#pg-jobs').replaceChildren();
       nextCursor = null;
-      showError(body?.message || `The query failed with HTTP ${response.status}.`);
+      const message = body?.message || `The query failed with HTTP ${response.status}.`;
+      // Beside the Run button too: the page's alert may be scrolled away.
+      status.textContent = `${parts.join(' · ')}: ${message}`;
+      status.scrollIntoView({ block: 'nearest' });
+      showError(message);
     }
   } catch (error) {
     status.className = 'pg-outcome error';
     status.textContent = `Request failed: ${error.message}`;
+    status.scrollIntoView({ block: 'nearest' });
     showError(`Request failed: ${error.message}`);
     nextCursor = null;
   } finally {

@@ -12,6 +12,9 @@ const VERDICT_LABEL = { spam: 'confirmed spam', not_spam: 'overruled: not spam',
 function reasonsCell(item) {
   const reasons = item.reasons || [];
   if (item.caughtAs === 'duplicate' && reasons.length === 0) {
+    if (item.verdict === 'not_duplicate' && !item.duplicate_of) {
+      return h('span', {}, 'Caught as a duplicate of an earlier job; the operator kept it.');
+    }
     return h('span', {}, 'Same posting as ', item.duplicate_of ? h('code', {}, item.duplicate_of) : 'an earlier job', item.verdict === 'not_duplicate' ? ' (overruled)' : '');
   }
   return h('ul', { class: 'reasons' }, reasons.map((r) => h('li', {},

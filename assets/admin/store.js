@@ -33,7 +33,7 @@ function render(stats) {
 
   const groups = [...(stats.by_category_group || [])].sort((a, b) => b.count - a.count);
   replace($('#store-groups'), groups.length
-    ? hBars(groups.map((g) => ({ label: g.group || g.group_slug, value: g.count })), { label: 'Jobs by category group' })
+    ? hBars(groups.map((g) => ({ label: g.group || g.group_slug || '(no category)', value: g.count })), { label: 'Jobs by category group' })
     : h('p', { class: 'muted empty' }, 'No jobs yet.'));
 
   const feeds = stats.feeds || [];
@@ -87,6 +87,8 @@ async function detectContentType(file) {
 
 function renderReport(file, report) {
   const rejected = report.rejected || [];
+  // The API lists at most 1,000 rejected records; rejected_count is them all.
+  const rejectedCount = report.rejected_count ?? rejected.length;
   const shown = rejected.slice(0, 200);
   const el = $('#upload-report');
   replace(el,
@@ -96,14 +98,14 @@ function renderReport(file, report) {
       h('li', { 'data-field': 'updated' }, h('strong', {}, fmtNum(report.updated)), ' updated'),
       h('li', { 'data-field': 'duplicates' }, h('strong', {}, fmtNum(report.duplicates)), ' duplicates'),
       h('li', { 'data-field': 'spam' }, h('strong', {}, fmtNum(report.spam)), ' spam'),
-      h('li', { 'data-field': 'rejected', class: rejected.length ? 'chip-danger' : '' }, h('strong', {}, fmtNum(rejected.length)), ' rejected')),
+      h('li', { 'data-field': 'rejected', class: rejectedCount ? 'chip-danger' : '' }, h('strong', {}, fmtNum(rejectedCount)), ' rejected')),
     rejected.length ? h('div', { class: 'table-wrap' }, simpleTable({
       caption: 'Rejected records',
       headers: ['Line', 'Id', 'Error'],
       rows: shown.map((r) => [fmtNum(r.line), r.id ? h('code', {}, r.id) : h('span', { class: 'muted' }, '—'), r.error]),
       numeric: [0],
     })) : h('p', { class: 'muted' }, 'Every record was accepted.'),
-    rejected.length > shown.length ? h('p', { class: 'muted' }, `… and ${fmtNum(rejected.length - shown.length)} more rejected records.`) : null);
+    rejectedCount > shown.length ? h('p', { class: 'muted' }, `… and ${fmtNum(rejectedCount - shown.length)} more rejected records.`) : null);
 }
 
 $('#upload-form').addEventListener('submit', async (event) => {

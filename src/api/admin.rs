@@ -567,10 +567,9 @@ async fn usage(context: &Context, request: &Request<Incoming>) -> Result<Respons
 }
 
 async fn requests(context: &Context, request: &Request<Incoming>) -> Result<Response<Body>> {
-    let pairs = split_query(request.uri().query().unwrap_or(""), &[&["limit", "key_id", "status"]])?;
+    let pairs = split_query(request.uri().query().unwrap_or(""), &[&["limit", "key_id", "status", "hide_admin"]])?;
     let mut limit = 100;
-    let mut key_id = None;
-    let mut status = None;
+    let mut filter = usage_rows::RequestLogFilter::default();
     for (name, value) in pairs {
         match name.as_str() {
             "limit" => {
@@ -579,9 +578,16 @@ async fn requests(context: &Context, request: &Request<Incoming>) -> Result<Resp
                         Error::bad_request("Invalid limit parameter: must be an integer from 1 to 1000")
                     })?
             }
-            "key_id" => key_id = Some(value),
+            "key_id" => filter.key_id = Some(value),
+            "hide_admin" => {
+                filter.hide_admin = match value.trim() {
+                    "true" => true,
+                    "false" => false,
+                    _ => return Err(Error::bad_request("Invalid hide_admin parameter: must be true or false")),
+                }
+            }
             _ => {
-                status = Some(
+                filter.status = Some(
                     value
                         .trim()
                         .parse::<i64>()
@@ -595,12 +601,7 @@ async fn requests(context: &Context, request: &Request<Incoming>) -> Result<Resp
     // Rows still in memory are not lost, just not yet written: flush first
     // so the tail is current.
     crate::flush_once(&context.state).await;
-    let rows = context
-        .state
-        .store
-        .readers
-        .read(move |conn| usage_rows::request_log_tail(conn, limit, key_id.as_deref(), status))
-        .await?;
+    let rows = context.state.store.readers.read(move |conn| usage_rows::request_log_tail(conn, limit, &filter)).await?;
     let data = rows
         .into_iter()
         .map(|row| {

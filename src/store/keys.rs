@@ -111,7 +111,7 @@ fn key_from_row(r: &rusqlite::Row) -> rusqlite::Result<KeyRow> {
 }
 
 pub fn all_keys(conn: &Connection) -> Result<Vec<KeyRow>> {
-    let mut statement = conn.prepare(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at, id"))?;
+    let mut statement = conn.prepare(&format!("SELECT {KEY_COLUMNS} FROM api_keys ORDER BY created_at, rowid"))?;
     let rows = statement.query_map([], key_from_row)?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }

@@ -141,15 +141,22 @@ pub fn insert_request_log(conn: &Connection, rows: &[RequestLogRow]) -> Result<(
     Ok(())
 }
 
-/// The newest entries of the request log, newest first, optionally only
-/// one key's or one status's. Reads blocks from the newest back until it
-/// has `limit` entries.
-pub fn request_log_tail(
-    conn: &Connection,
-    limit: i64,
-    key_id: Option<&str>,
-    status: Option<i64>,
-) -> Result<Vec<RequestLogRow>> {
+/// Which entries of the request log `request_log_tail` returns.
+#[derive(Debug, Default)]
+pub struct RequestLogFilter {
+    /// Only this key's requests.
+    pub key_id: Option<String>,
+    /// Only requests answered with this status.
+    pub status: Option<i64>,
+    /// Leave out the admin API's own successful calls (`/admin...` answered
+    /// below 400): the admin page's polling would crowd out the API traffic.
+    /// Failed admin-token attempts stay.
+    pub hide_admin: bool,
+}
+
+/// The newest entries of the request log, newest first, that pass
+/// `filter`. Reads blocks from the newest back until it has `limit` entries.
+pub fn request_log_tail(conn: &Connection, limit: i64, filter: &RequestLogFilter) -> Result<Vec<RequestLogRow>> {
     let wanted = limit.max(0) as usize;
     let mut found = Vec::new();
     let mut statement = conn.prepare("SELECT entries FROM request_log_blocks ORDER BY id DESC")?;
@@ -161,8 +168,9 @@ pub fn request_log_tail(
         let entries: Vec<LogEntry<'_>> = serde_json::from_str(&text)
             .map_err(|error| crate::error::Error::internal(format!("request log block: {error}")))?;
         let matching = entries.into_iter().rev().filter(|entry| {
-            key_id.is_none_or(|wanted| entry.2.as_deref() == Some(wanted))
-                && status.is_none_or(|wanted| i64::from(entry.5) == wanted)
+            filter.key_id.as_deref().is_none_or(|wanted| entry.2.as_deref() == Some(wanted))
+                && filter.status.is_none_or(|wanted| i64::from(entry.5) == wanted)
+                && !(filter.hide_admin && entry.4.starts_with("/admin") && entry.5 < 400)
         });
         for (time_millis, request_id, key_id, method, route, status, latency_us) in matching.take(wanted - found.len())
         {
@@ -220,13 +228,29 @@ mod tests {
         assert_eq!((blocks[1].0, blocks[1].1), (rows[1_000].time_millis, rows[1_199].time_millis));
 
         let newest: Vec<RequestLogRow> = rows.iter().rev().take(1_500).cloned().collect();
-        assert_eq!(request_log_tail(&conn, 1_500, None, None).unwrap(), newest, "across blocks, newest first");
+        assert_eq!(
+            request_log_tail(&conn, 1_500, &RequestLogFilter::default()).unwrap(),
+            newest,
+            "across blocks, newest first"
+        );
         let key_1: Vec<RequestLogRow> =
             rows.iter().rev().filter(|row| row.key_id.as_deref() == Some("key_1")).take(700).cloned().collect();
-        assert_eq!(request_log_tail(&conn, 700, Some("key_1"), None).unwrap(), key_1);
+        assert_eq!(
+            request_log_tail(&conn, 700, &RequestLogFilter { key_id: Some("key_1".into()), ..Default::default() })
+                .unwrap(),
+            key_1
+        );
         let refused: Vec<RequestLogRow> = rows.iter().rev().filter(|row| row.status == 429).cloned().collect();
-        assert_eq!(request_log_tail(&conn, 1_000, None, Some(429)).unwrap(), refused, "all of them, fewer than asked");
-        assert!(request_log_tail(&conn, 10, Some("key_9"), None).unwrap().is_empty());
+        assert_eq!(
+            request_log_tail(&conn, 1_000, &RequestLogFilter { status: Some(429), ..Default::default() }).unwrap(),
+            refused,
+            "all of them, fewer than asked"
+        );
+        assert!(
+            request_log_tail(&conn, 10, &RequestLogFilter { key_id: Some("key_9".into()), ..Default::default() })
+                .unwrap()
+                .is_empty()
+        );
 
         // The view shows one row per request, as the table before blocks did.
         let (count, first_route, keyless): (i64, String, i64) = conn
@@ -236,6 +260,30 @@ mod tests {
             .unwrap();
         assert_eq!((count, first_route.as_str()), (2_500, "/jobs"));
         assert_eq!(keyless, rows.iter().filter(|row| row.key_id.is_none()).count() as i64);
+    }
+
+    #[test]
+    fn hiding_admin_calls_keeps_failed_admin_attempts() {
+        let conn = database();
+        let mut rows: Vec<RequestLogRow> = (0..3_000).map(row).collect();
+        for (index, row) in rows.iter_mut().enumerate() {
+            if index % 10 != 0 {
+                row.route = Cow::Borrowed("/admin/api/keys");
+                row.key_id = None;
+                row.status = if index % 100 == 1 { 401 } else { 200 };
+            }
+        }
+        insert_request_log(&conn, &rows).unwrap();
+        let expected: Vec<RequestLogRow> = rows
+            .iter()
+            .rev()
+            .filter(|row| !row.route.starts_with("/admin") || row.status == 401)
+            .take(250)
+            .cloned()
+            .collect();
+        assert!(expected.iter().any(|row| row.status == 401));
+        let filter = RequestLogFilter { hide_admin: true, ..Default::default() };
+        assert_eq!(request_log_tail(&conn, 250, &filter).unwrap(), expected, "from more blocks than the first");
     }
 
     #[test]
@@ -262,6 +310,6 @@ mod tests {
         // Row ids start at 1, so the first block holds ids 1-999.
         assert_eq!(sizes, [999, 1_000, 346]);
         let all: Vec<RequestLogRow> = rows.iter().rev().cloned().collect();
-        assert_eq!(request_log_tail(&conn, 5_000, None, None).unwrap(), all);
+        assert_eq!(request_log_tail(&conn, 5_000, &RequestLogFilter::default()).unwrap(), all);
     }
 }

@@ -7,7 +7,7 @@ use upjobs::auth::Auth;
 use upjobs::auth::keys::generate_key;
 use upjobs::clock::Clock;
 use upjobs::jobs_gen::{GenOptions, generate};
-use upjobs::store::keys::{KeyOverrides, KeyRow, PlanRow};
+use upjobs::store::keys::{AuthSnapshot, KeyOverrides, KeyRow, PlanRow};
 
 fn plans() -> Vec<PlanRow> {
     vec![PlanRow {
@@ -45,7 +45,7 @@ fn key_table(auth: &Auth, count: usize) -> String {
             overrides: KeyOverrides::default(),
         });
     }
-    auth.load(rows, plans());
+    auth.apply_snapshot(AuthSnapshot { version: 1, keys: rows, plans: plans() });
     presented
 }
 

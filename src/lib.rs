@@ -58,7 +58,6 @@ use crate::state::AppState;
 use crate::store::{Store, keys as key_rows, usage as usage_rows};
 use std::future::Future;
 use std::sync::Arc;
-use std::sync::atomic::Ordering;
 use std::time::Duration;
 
 /// What `build` learned that the operator must be told once.
@@ -154,24 +153,16 @@ fn decode_hex32(text: &str) -> Option<KeyHash> {
 }
 
 fn load_auth_blocking(store: &Store, auth: &Auth) -> Result<()> {
-    let (version, rows, plans) = store
-        .readers
-        .read_blocking(|conn| Ok((key_rows::auth_version(conn)?, key_rows::all_keys(conn)?, key_rows::plans(conn)?)))?;
-    auth.load(rows, plans);
-    auth.loaded_version.store(version, Ordering::SeqCst);
+    auth.apply_snapshot(store.readers.read_blocking(key_rows::auth_snapshot)?);
     Ok(())
 }
 
 /// Reloads keys and plans from the database (after a change by the admin
-/// API, or when another process bumped `auth_version`).
+/// API, or when another process bumped `auth_version`). Reloads running at
+/// once are applied in version order; a stale one is dropped.
 pub async fn reload_auth(state: &AppState) -> Result<()> {
-    let (version, rows, plans) = state
-        .store
-        .readers
-        .read(|conn| Ok((key_rows::auth_version(conn)?, key_rows::all_keys(conn)?, key_rows::plans(conn)?)))
-        .await?;
-    state.auth.load(rows, plans);
-    state.auth.loaded_version.store(version, Ordering::SeqCst);
+    let snapshot = state.store.readers.read(key_rows::auth_snapshot).await?;
+    state.auth.apply_snapshot(snapshot);
     Ok(())
 }
 
@@ -278,7 +269,7 @@ async fn auth_watcher(state: AppState, mut stop: tokio::sync::watch::Receiver<bo
             .read(|conn| Ok(key_rows::setting(conn, "auth_version")?.and_then(|v| v.parse::<i64>().ok())))
             .await;
         if let Ok(Some(version)) = version
-            && version != state.auth.loaded_version.load(Ordering::SeqCst)
+            && version != state.auth.loaded_version()
             && let Err(error) = reload_auth(&state).await
         {
             tracing::error!(%error, "could not reload keys");

@@ -399,6 +399,83 @@ async fn behind_a_trusted_proxy_failures_count_per_client() {
     assert_eq!(spoofed.status, StatusCode::TOO_MANY_REQUESTS);
 }
 
+/// Key changes racing each other (creates, updates, revokes, each with its
+/// own reload of the key table) leave memory as the database says: every
+/// key created works and every revoked key is refused. Reloads read
+/// concurrently used to be applied in any order, and one key table could
+/// drop a key another had just added.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn racing_key_changes_leave_every_key_as_stored() {
+    let app = std::sync::Arc::new(spawn_app().await);
+    let (_, patched) = app.create_key_with(json!({"name": "patched", "plan": "enterprise"})).await;
+    let mut tasks = Vec::new();
+    for worker in 0..6 {
+        let app = app.clone();
+        let patched = patched.clone();
+        tasks.push(tokio::spawn(async move {
+            let (mut live, mut revoked) = (Vec::new(), Vec::new());
+            for round in 0..40 {
+                match worker % 3 {
+                    0 => live.push(
+                        app.create_key_with(json!({"name": format!("live-{worker}-{round}"), "plan": "enterprise"}))
+                            .await
+                            .0,
+                    ),
+                    1 => {
+                        let (key, id) = app
+                            .create_key_with(json!({"name": format!("gone-{worker}-{round}"), "plan": "enterprise"}))
+                            .await;
+                        let path = format!("/admin/api/keys/{id}");
+                        let (deleted, _) = tokio::join!(
+                            app.admin(Method::DELETE, &path, None),
+                            app.admin(Method::PATCH, &path, Some(json!({"name": format!("renamed-{round}")}))),
+                        );
+                        assert_eq!(deleted.status, StatusCode::OK);
+                        revoked.push(key);
+                    }
+                    _ => {
+                        let path = format!("/admin/api/keys/{patched}");
+                        let response =
+                            app.admin(Method::PATCH, &path, Some(json!({"name": format!("p-{round}")}))).await;
+                        assert_eq!(response.status, StatusCode::OK);
+                    }
+                }
+            }
+            (live, revoked)
+        }));
+    }
+    let (mut live, mut revoked) = (Vec::new(), Vec::new());
+    for task in tasks {
+        let (worker_live, worker_revoked) = task.await.unwrap();
+        live.extend(worker_live);
+        revoked.extend(worker_revoked);
+    }
+    let mut refused_live = 0;
+    for key in &live {
+        if app.get("/health", key).await.status != StatusCode::OK {
+            refused_live += 1;
+        }
+    }
+    let mut served_revoked = 0;
+    for (index, key) in revoked.iter().enumerate() {
+        if index % 50 == 0 {
+            app.clock.advance(Duration::from_secs(60)); // refill the failed-auth bucket
+        }
+        let status = app.get("/health", key).await.status;
+        assert_ne!(status, StatusCode::TOO_MANY_REQUESTS);
+        if status == StatusCode::OK {
+            served_revoked += 1;
+        }
+    }
+    assert_eq!(
+        (refused_live, served_revoked),
+        (0, 0),
+        "{} live and {} revoked keys checked",
+        live.len(),
+        revoked.len()
+    );
+}
+
 #[tokio::test]
 async fn keys_are_stored_only_as_hashes() {
     let app = spawn_app().await;

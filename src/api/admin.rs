@@ -290,11 +290,7 @@ async fn create_key(context: &Context, request: Request<Incoming>) -> Result<Res
     // (creating 10,000 keys would otherwise be quadratic). If another
     // process changed keys since the last load, the version jumped by more
     // than this insert's one step: read everything.
-    let loaded = state.auth.loaded_version.load(std::sync::atomic::Ordering::SeqCst);
-    if version == loaded + 1 {
-        state.auth.put(row.clone());
-        state.auth.loaded_version.store(version, std::sync::atomic::Ordering::SeqCst);
-    } else {
+    if !state.auth.put_at_version(row.clone(), version) {
         crate::reload_auth(state).await?;
     }
     let mut data = key_json(&state.auth, &row);

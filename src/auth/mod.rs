@@ -12,7 +12,7 @@ pub mod limiter;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::keys::{KeyRow, PlanRow};
+use crate::store::keys::{AuthSnapshot, KeyRow, PlanRow};
 use crate::store::usage::UsageDelta;
 use chrono::{Datelike, TimeZone, Utc};
 use dashmap::DashMap;
@@ -138,8 +138,12 @@ pub struct Auth {
     pending: Mutex<HashMap<i64, HashMap<String, UsageDelta>>>,
     failures: FailureThrottle,
     admin_failures: FailureThrottle,
-    /// The `settings.auth_version` the loaded state reflects.
-    pub loaded_version: AtomicI64,
+    /// The `settings.auth_version` the loaded state reflects. Changed only
+    /// with `applying` held, together with the maps.
+    loaded_version: AtomicI64,
+    /// Serialises changes to the key maps: snapshots read concurrently must
+    /// be applied one at a time and never an older one over a newer one.
+    applying: Mutex<()>,
 }
 
 fn month_index(instant: chrono::DateTime<Utc>) -> i64 {
@@ -164,7 +168,41 @@ impl Auth {
             failures: FailureThrottle::new(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE),
             admin_failures: FailureThrottle::new(ADMIN_FAILURE_BURST, ADMIN_FAILURES_PER_MINUTE),
             loaded_version: AtomicI64::new(-1),
+            applying: Mutex::new(()),
         }
+    }
+
+    /// The `settings.auth_version` the keys in memory reflect.
+    pub fn loaded_version(&self) -> i64 {
+        self.loaded_version.load(Ordering::SeqCst)
+    }
+
+    /// Replaces keys and plans with a snapshot of the database, unless the
+    /// keys in memory already reflect that version or a newer one (a
+    /// snapshot read before another change must not undo it). Answers
+    /// whether it was applied.
+    pub fn apply_snapshot(&self, snapshot: AuthSnapshot) -> bool {
+        let _applying = self.applying.lock().expect("key apply lock");
+        if snapshot.version <= self.loaded_version.load(Ordering::SeqCst) {
+            return false;
+        }
+        self.load(snapshot.keys, snapshot.plans);
+        self.loaded_version.store(snapshot.version, Ordering::SeqCst);
+        true
+    }
+
+    /// Adds the key a write inserted, when that write is the only change
+    /// since the keys in memory were loaded (it moved `auth_version` to
+    /// `version` from one less). Otherwise changes nothing and answers
+    /// false: the caller reads a whole snapshot instead.
+    pub fn put_at_version(&self, row: KeyRow, version: i64) -> bool {
+        let _applying = self.applying.lock().expect("key apply lock");
+        if self.loaded_version.load(Ordering::SeqCst) + 1 != version {
+            return false;
+        }
+        self.put(row);
+        self.loaded_version.store(version, Ordering::SeqCst);
+        true
     }
 
     pub fn clock(&self) -> &Clock {
@@ -172,8 +210,8 @@ impl Auth {
     }
 
     /// Replaces keys and plans with what the database holds, keeping the
-    /// buckets and counters of keys that remain.
-    pub fn load(&self, rows: Vec<KeyRow>, plans: Vec<PlanRow>) {
+    /// buckets and counters of keys that remain. Callers hold `applying`.
+    fn load(&self, rows: Vec<KeyRow>, plans: Vec<PlanRow>) {
         *self.plans.write().expect("plans lock") = plans.into_iter().map(|plan| (plan.name.clone(), plan)).collect();
         let mut seen = std::collections::HashSet::new();
         for row in rows {
@@ -185,8 +223,8 @@ impl Auth {
     }
 
     /// Adds one key, or replaces a known key's row (its bucket and
-    /// counters stay): what `load` does per row, without reading the rest.
-    pub fn put(&self, row: KeyRow) {
+    /// counters stay): what `load` does per row. Callers hold `applying`.
+    fn put(&self, row: KeyRow) {
         let limits = self.limits_for(&row).map(Arc::new);
         if let Some(entry) = self.by_id.get(&row.id) {
             *entry.view.write().expect("key view lock") = KeyView { row: Arc::new(row), limits };

@@ -123,6 +123,22 @@ pub fn key_by_id(conn: &Connection, id: &str) -> Result<Option<KeyRow>> {
         .optional()?)
 }
 
+/// Keys and plans as of one `auth_version`, read in one transaction so the
+/// version names exactly the rows read with it.
+pub struct AuthSnapshot {
+    pub version: i64,
+    pub keys: Vec<KeyRow>,
+    pub plans: Vec<PlanRow>,
+}
+
+pub fn auth_snapshot(conn: &Connection) -> Result<AuthSnapshot> {
+    conn.execute_batch("BEGIN DEFERRED")?;
+    let read = (|| Ok(AuthSnapshot { version: auth_version(conn)?, keys: all_keys(conn)?, plans: plans(conn)? }))();
+    // A read transaction: ending it cannot lose anything.
+    let _ = conn.execute_batch("COMMIT");
+    read
+}
+
 /// The counter the key and plan triggers bump on every change.
 pub fn auth_version(conn: &Connection) -> Result<i64> {
     Ok(setting(conn, "auth_version")?.and_then(|value| value.parse().ok()).unwrap_or(0))

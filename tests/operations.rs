@@ -160,6 +160,37 @@ async fn connection_cap_closes_extra_connections() {
     assert!(outcome.1.starts_with("HTTP/1.1 200"), "{:?}", outcome.1);
 }
 
+/// Connections that send nothing at all (no request has begun, so hyper's
+/// header timer has not started) are closed after the header read timeout
+/// and give their slots back.
+#[tokio::test]
+async fn silent_connections_do_not_hold_the_connection_slots() {
+    let app = spawn_app_with(|config| {
+        config.max_connections = 2;
+        config.header_read_timeout = 1;
+    })
+    .await;
+    let address = app.url.trim_start_matches("http://").to_string();
+    let (held_answers, after) = tokio::task::spawn_blocking(move || {
+        let mut held: Vec<TcpStream> = (0..2).map(|_| TcpStream::connect(&address).unwrap()).collect();
+        std::thread::sleep(Duration::from_millis(2_500));
+        let after = raw_request(&address, b"GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        // The server closed the silent ones: a read sees the end at once.
+        let held_answers: Vec<usize> = held
+            .iter_mut()
+            .map(|stream| {
+                stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+                stream.read(&mut [0u8; 64]).unwrap_or(usize::MAX)
+            })
+            .collect();
+        (held_answers, after)
+    })
+    .await
+    .unwrap();
+    assert!(after.starts_with("HTTP/1.1 200"), "{after:?}");
+    assert_eq!(held_answers, [0, 0], "the silent connections were closed");
+}
+
 #[tokio::test]
 async fn metrics_are_prometheus_text_behind_the_token() {
     let app = spawn_app().await;

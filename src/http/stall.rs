@@ -8,6 +8,12 @@
 //! [`StallGuard`] fails a write that has made no progress for
 //! `--stall-timeout` seconds; hyper then closes the connection.
 //!
+//! The read side has one limit of its own: a client that connects and sends
+//! nothing at all within `--header-read-timeout` is cut off too. hyper's
+//! header timer starts only once a request has begun, and the protocol
+//! detection before it (HTTP/1 or HTTP/2) would otherwise wait for the
+//! first byte for ever.
+//!
 //! It sees only the socket. Over HTTP/2 a client that stops reading one
 //! stream stops granting flow-control window, and the socket never fills:
 //! that is why an export also gives up on its own when its body waits
@@ -29,11 +35,14 @@ pub struct StallGuard<T> {
     /// Armed by the first write that has to wait; cleared by any progress.
     /// Boxed so the guard stays `Unpin`; allocated only when a write waits.
     deadline: Option<Pin<Box<Sleep>>>,
+    /// Until the client's first byte: when it must have come.
+    first_byte: Option<Pin<Box<Sleep>>>,
 }
 
 impl<T> StallGuard<T> {
-    pub fn new(inner: T, limit: Duration) -> Self {
-        StallGuard { inner, limit, deadline: None }
+    /// `limit` for writes; `first_byte` for the client's first byte.
+    pub fn new(inner: T, limit: Duration, first_byte: Duration) -> Self {
+        StallGuard { inner, limit, deadline: None, first_byte: Some(Box::pin(tokio::time::sleep(first_byte))) }
     }
 
     /// Called when a write is pending: arms the deadline, or fails once it
@@ -63,7 +72,23 @@ impl<T> StallGuard<T> {
 
 impl<T: AsyncRead + Unpin> AsyncRead for StallGuard<T> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
-        Pin::new(&mut self.inner).poll_read(cx, buf)
+        let before = buf.filled().len();
+        let outcome = Pin::new(&mut self.inner).poll_read(cx, buf);
+        let Some(first_byte) = self.first_byte.as_mut() else { return outcome };
+        match outcome {
+            Poll::Pending => match first_byte.as_mut().poll(cx) {
+                Poll::Ready(()) => {
+                    Poll::Ready(Err(io::Error::new(io::ErrorKind::TimedOut, "the client sent nothing in time")))
+                }
+                Poll::Pending => Poll::Pending,
+            },
+            ready => {
+                if buf.filled().len() > before {
+                    self.first_byte = None;
+                }
+                ready
+            }
+        }
     }
 }
 
@@ -105,7 +130,7 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_write_the_peer_never_takes_fails_after_the_limit() {
         let (near, mut far) = tokio::io::duplex(1024);
-        let mut guarded = StallGuard::new(near, Duration::from_secs(5));
+        let mut guarded = StallGuard::new(near, Duration::from_secs(5), Duration::from_secs(5));
         // The pipe holds 1 KiB; the rest waits for a reader that never comes.
         let error = guarded.write_all(&[7u8; 4096]).await.expect_err("the write gives up");
         assert_eq!(error.kind(), io::ErrorKind::TimedOut);
@@ -114,9 +139,33 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn a_client_that_sends_nothing_is_cut_off_and_one_that_does_is_not() {
+        let (near, _far) = tokio::io::duplex(1024);
+        let mut silent = StallGuard::new(near, Duration::from_secs(30), Duration::from_secs(3));
+        let started = tokio::time::Instant::now();
+        let error = silent.read(&mut [0u8; 16]).await.expect_err("nothing came");
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        assert_eq!(started.elapsed(), Duration::from_secs(3));
+
+        let (near, mut far) = tokio::io::duplex(1024);
+        let mut talking = StallGuard::new(near, Duration::from_secs(30), Duration::from_secs(3));
+        far.write_all(b"GET").await.unwrap();
+        assert_eq!(talking.read(&mut [0u8; 16]).await.unwrap(), 3);
+        // After the first byte, waiting is hyper's business (its header and
+        // keep-alive timers), not this limit's.
+        let later = tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_secs(60)).await;
+            far.write_all(b" /").await.unwrap();
+            far
+        });
+        assert_eq!(talking.read(&mut [0u8; 16]).await.unwrap(), 2);
+        drop(later.await.unwrap());
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_slow_but_steady_reader_is_not_cut_off() {
         let (near, mut far) = tokio::io::duplex(1024);
-        let mut guarded = StallGuard::new(near, Duration::from_secs(5));
+        let mut guarded = StallGuard::new(near, Duration::from_secs(5), Duration::from_secs(5));
         let reader = tokio::spawn(async move {
             let mut total = 0;
             let mut chunk = [0u8; 512];

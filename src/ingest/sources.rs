@@ -292,10 +292,15 @@ fn read_records<R: BufRead + Seek>(mut reader: R, sender: &BatchSender, limits: 
     }
 }
 
-/// Consumes the blanks at the start of `reader`; returns the first other
-/// byte (not consumed) and how many lines the blanks ended, so that NDJSON
-/// line numbers still count from the top of the input.
+/// Consumes the blanks at the start of `reader`, and a UTF-8 byte-order
+/// mark before them (files saved by Windows tools start with one); returns
+/// the first other byte (not consumed) and how many lines the blanks ended,
+/// so that NDJSON line numbers still count from the top of the input.
 fn skip_blanks(reader: &mut impl BufRead) -> std::io::Result<(Option<u8>, usize)> {
+    const BYTE_ORDER_MARK: &[u8] = b"\xEF\xBB\xBF";
+    if reader.fill_buf()?.starts_with(BYTE_ORDER_MARK) {
+        reader.consume(BYTE_ORDER_MARK.len());
+    }
     let mut lines = 0;
     loop {
         let available = match reader.fill_buf() {
@@ -515,6 +520,17 @@ mod tests {
         let result = read_records(ForwardOnly(std::io::Cursor::new(array.into_bytes())), &sender, PRODUCTION_LIMITS);
         assert!(result.as_ref().is_err_and(|error| error.contains("cannot be read twice")), "{result:?}");
         assert!(receiver.try_recv().is_err(), "nothing of the array was sent");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_skipped_before_ndjson_and_arrays() {
+        let ndjson = format!("\u{feff}{}\n{}\n", job("a"), job("b"));
+        assert_eq!(batches_of(&ndjson, 10, 1_000), (vec![vec![Ok(1), Ok(2)]], Ok(())));
+        let array = format!("\u{feff}[{}, {}]", job("a"), job("b"));
+        assert_eq!(batches_of(&array, 10, 1_000), (vec![vec![Ok(1), Ok(2)]], Ok(())));
+        // Only at the very start: elsewhere it is the record's problem.
+        let (batches, _) = batches_of(&format!("{}\n\u{feff}{}\n", job("a"), job("b")), 10, 1_000);
+        assert_eq!(batches, vec![vec![Ok(1), Err(2)]]);
     }
 
     #[test]

@@ -266,7 +266,9 @@ pub fn split_query(raw: &str, allowed: &[&[&str]]) -> Result<Vec<(String, String
     let mut pairs = Vec::new();
     for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
         let name = name.into_owned();
-        if name.is_empty() {
+        // A stray `&` or `=` (`?limit=5&`, `?=`) says nothing; a value
+        // without a name (`?=react`) is a mistake worth a 400.
+        if name.is_empty() && value.is_empty() {
             continue;
         }
         if !allowed.iter().any(|group| group.contains(&name.as_str())) {
@@ -762,6 +764,8 @@ mod tests {
             Some("Invalid since parameter: must be a number followed by m, h or d, such as 30m, 6h or 7d"),
         );
         check("fields=title,nope", Some("Invalid fields parameter: unknown field 'nope'"));
+        check("=react", Some("Unknown parameter ''. Did you mean 'q'?"));
+        check("limit=5&&=", None);
         check("cursor=zzz", Some("Invalid cursor parameter: not a cursor from next_cursor"));
     }
 

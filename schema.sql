@@ -10,7 +10,7 @@
 
 -- Jobs. `seq` is the rowid and encodes the posting time:
 -- seq = posted_on (Unix seconds) * 4096 + n, n counting jobs posted in the same
--- second. Rowid order is therefore posted_on order, so "newest first" is a
+-- second (* 1048576 since migration 5). Rowid order is therefore posted_on order, so "newest first" is a
 -- backwards rowid walk that stops after `limit` rows, the FTS index (whose
 -- rowid is the same seq) can answer "newest match first" without sorting,
 -- and a plan's window is a rowid range.
@@ -360,3 +360,19 @@ FROM request_log_blocks b, json_each(b.entries) e;
 -- (`ingest::dedup`); no query reads this index, and every ingest paid a
 -- random B-tree insert for it.
 DROP INDEX jobs_exact_fingerprint;
+
+-- migration: 5
+
+-- Room for 1,048,576 jobs posted in the same second (it was 4,096): a feed
+-- that gives only dates, or rounds its times, can put a day's jobs in one
+-- second. seq = posted_on * 1048576 + n from now on (`store::jobs::
+-- SEQS_PER_SECOND`); stored rows move to the new encoding, in two passes so
+-- that no row ever takes a seq another still holds (first far below every
+-- seq, old or new, then to their places), and the FTS index, whose rowid is
+-- the seq, is rebuilt. Cursors handed out before the upgrade name old seqs
+-- and end their paging.
+UPDATE jobs SET seq = seq - 4611686018427387904;
+UPDATE jobs SET seq = ((seq + 4611686018427387904) >> 12) * 1048576 + ((seq + 4611686018427387904) & 4095);
+UPDATE job_terms SET seq = seq - 4611686018427387904;
+UPDATE job_terms SET seq = ((seq + 4611686018427387904) >> 12) * 1048576 + ((seq + 4611686018427387904) & 4095);
+INSERT INTO jobs_fts(jobs_fts) VALUES ('rebuild');

@@ -6,8 +6,10 @@ use crate::ingest::dedup::{DedupIndex, Fingerprint};
 use crate::store::writer::WriterContext;
 use rusqlite::{Connection, OptionalExtension, params};
 
-/// Jobs posted in the same second share a block of this many seqs.
-pub const SEQS_PER_SECOND: i64 = 4096;
+/// Jobs posted in the same second share a block of this many seqs (2^20;
+/// 4,096 before schema version 5). Posting times up to the year 9999 still
+/// fit an i64 two hundred times over.
+pub const SEQS_PER_SECOND: i64 = 1 << 20;
 
 /// How long back the duplicate check looks.
 pub const DUPLICATE_WINDOW_SECONDS: i64 = 30 * 24 * 3600;

@@ -81,6 +81,70 @@ mod tests {
             == 1
     }
 
+    /// Migration 5 moves stored jobs from `posted_on * 4096 + n` to
+    /// `posted_on * 2^20 + n`, their terms with them, and rebuilds the
+    /// full-text index on the new rowids. The rows are chosen so that a
+    /// one-pass renumbering would collide: a far-future job's old seq
+    /// equals an older job's new one.
+    #[test]
+    fn migration_5_renumbers_jobs_terms_and_the_search_index() {
+        let conn = Connection::open_in_memory().unwrap();
+        apply_up_to(&conn, 4).unwrap();
+        let old_seq = |posted_on: i64, n: i64| posted_on * 4096 + n;
+        let first = 1_700_000_000;
+        let colliding_posted_on = (first * (1 << 20)) / 4096; // its old seq = `first`'s new seq
+        let jobs = [
+            (first, 0, "a", "react developer"),
+            (first, 1, "b", "vue developer"),
+            (colliding_posted_on, 0, "c", "react tester"),
+        ];
+        for (posted_on, n, id, title) in jobs {
+            let doc =
+                serde_json::json!({"id": id, "title": title, "description": "", "skills": [], "tags": []}).to_string();
+            conn.execute(
+                "INSERT INTO jobs (seq, id, posted_on, job_type, status, contractor_tier, payment_verified, buyer_country, \
+                 location_timezone, category_slug, category_group_slug, buyer_total_spent, buyer_total_assignments, \
+                 buyer_total_jobs_with_hires, total_applicants, engagement, duration_label, ingested_at, updated_at, doc) \
+                 VALUES (?1, ?2, ?3, 1, 1, 1, 1, 'US', '', '', '', 0, 0, 0, 0, '', '', 0, 0, ?4)",
+                rusqlite::params![old_seq(posted_on, n), id, posted_on, doc],
+            )
+            .unwrap();
+            conn.execute("INSERT INTO job_terms (seq, term) VALUES (?1, 'react')", [old_seq(posted_on, n)]).unwrap();
+        }
+        conn.execute("INSERT INTO jobs_fts(jobs_fts) VALUES ('rebuild')", []).unwrap();
+
+        apply(&conn).unwrap();
+        let new_seq = |posted_on: i64, n: i64| posted_on * crate::store::jobs::SEQS_PER_SECOND + n;
+        let stored: Vec<(String, i64)> = conn
+            .prepare("SELECT id, seq FROM jobs ORDER BY seq")
+            .unwrap()
+            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let expected: Vec<(String, i64)> =
+            jobs.iter().map(|(posted_on, n, id, _)| (id.to_string(), new_seq(*posted_on, *n))).collect();
+        assert_eq!(stored, expected);
+        let terms: Vec<i64> = conn
+            .prepare("SELECT seq FROM job_terms ORDER BY seq")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(terms, expected.iter().map(|(_, seq)| *seq).collect::<Vec<_>>());
+        let matches: Vec<i64> = conn
+            .prepare("SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH 'react' ORDER BY rowid")
+            .unwrap()
+            .query_map([], |row| row.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(matches, [new_seq(first, 0), new_seq(colliding_posted_on, 0)]);
+        conn.execute("INSERT INTO jobs_fts(jobs_fts) VALUES ('integrity-check')", []).unwrap();
+        assert_eq!(crate::store::jobs::posted_on_of(new_seq(first, 1)), first);
+    }
+
     #[test]
     fn migrations_apply_in_steps_and_migration_4_drops_the_unread_fingerprint_index() {
         let conn = Connection::open_in_memory().unwrap();

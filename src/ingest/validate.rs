@@ -243,7 +243,7 @@ impl Fields<'_> {
             None => Ok(None),
             Some(Value::Number(number)) => match number.as_f64() {
                 Some(value) if value >= 0.0 && value.is_finite() && value < 1e15 => Ok(Some(value)),
-                _ => Err(self.error(name, "a non-negative number")),
+                _ => Err(self.error(name, "a non-negative number below 10^15")),
             },
             Some(_) => Err(self.error(name, "a number")),
         }
@@ -310,6 +310,9 @@ impl Fields<'_> {
                 if !(1990..=9999).contains(&chrono::Datelike::year(&instant)) {
                     return Err(self.error(name, "a time between 1990 and 9999"));
                 }
+                // A leap second (`23:59:60`) is kept as the second before
+                // it: strict RFC 3339 readers refuse `:60`.
+                let instant = chrono::Timelike::with_nanosecond(&instant, 0).unwrap_or(instant);
                 Ok(Some(format_rfc3339(instant)))
             }
             Some(_) => Err(self.error(name, "an RFC 3339 time string")),
@@ -361,6 +364,16 @@ mod tests {
     }
 
     #[test]
+    fn times_are_normalised_to_utc_seconds() {
+        let mut record = minimal();
+        record["posted_on"] = json!("2016-12-31T23:59:60Z");
+        record["last_visited_at"] = json!("2024-09-27T12:30:00.750+02:00");
+        let job = validate(&record).unwrap();
+        assert_eq!(job.posted_on, "2016-12-31T23:59:59Z");
+        assert_eq!(job.last_visited_at.as_deref(), Some("2024-09-27T10:30:00Z"));
+    }
+
+    #[test]
     fn bad_fields_are_named() {
         check(json!({"id": ""}), "id is required");
         check(json!({"title": 5}), "title must be a string");
@@ -368,6 +381,10 @@ mod tests {
         check(json!({"job_type": 3}), "job_type must be an integer from 1 to 2");
         check(json!({"budget": {"fixed_amount": "lots"}}), "budget.fixed_amount must be a number");
         check(json!({"budget": {"fixed_amount": -5}}), "budget.fixed_amount must be a non-negative number");
+        check(
+            json!({"budget": {"fixed_amount": 1e308}}),
+            "budget.fixed_amount must be a non-negative number below 10^15",
+        );
         check(json!({"buyer": {"payment_verified": "yes"}}), "buyer.payment_verified must be true or false");
         check(json!({"skills": "react"}), "skills must be an array of strings");
         check(json!({"hourly_budget": {"min": 50, "max": 10}}), "must not exceed");

@@ -36,6 +36,9 @@ pub enum Error {
     /// The request took longer than `--request-timeout`.
     #[error("Request timed out")]
     Timeout,
+    /// The client stopped sending its body: no data for `seconds`.
+    #[error("Request body not received: no data for {seconds} s")]
+    BodyTimeout { seconds: u64 },
     /// The server is shutting down or the store is not open.
     #[error("Service unavailable")]
     Unavailable,
@@ -69,6 +72,7 @@ impl Error {
             Error::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, self.to_string()),
             Error::RateLimited { message, .. } => (StatusCode::TOO_MANY_REQUESTS, message.clone()),
             Error::Timeout => (StatusCode::SERVICE_UNAVAILABLE, self.to_string()),
+            Error::BodyTimeout { .. } => (StatusCode::REQUEST_TIMEOUT, self.to_string()),
             Error::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, self.to_string()),
             Error::Database(_) | Error::Internal(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error. Please try again later.".to_string())

@@ -273,7 +273,7 @@ fn check_plan(auth: &Auth, plan: &str) -> Result<()> {
 
 async fn create_key(context: &Context, request: Request<Incoming>) -> Result<Response<Body>> {
     let state = &context.state;
-    let changes = KeyChanges::from_json(&read_json(request, SMALL_BODY_BYTES).await?)?;
+    let changes = KeyChanges::from_json(&read_json(context, request, SMALL_BODY_BYTES).await?)?;
     let (row, key) = new_key_row(changes, context.now)?;
     check_plan(&state.auth, &row.plan)?;
     let now = context.now;
@@ -300,7 +300,7 @@ async fn create_key(context: &Context, request: Request<Incoming>) -> Result<Res
 
 async fn update_key(context: &Context, id: &str, request: Request<Incoming>) -> Result<Response<Body>> {
     let state = &context.state;
-    let changes = KeyChanges::from_json(&read_json(request, SMALL_BODY_BYTES).await?)?;
+    let changes = KeyChanges::from_json(&read_json(context, request, SMALL_BODY_BYTES).await?)?;
     if let Some(plan) = &changes.plan {
         check_plan(&state.auth, plan)?;
     }
@@ -343,7 +343,7 @@ async fn revoke_key(context: &Context, id: &str) -> Result<Response<Body>> {
 async fn update_plan(context: &Context, name: &str, request: Request<Incoming>) -> Result<Response<Body>> {
     let state = &context.state;
     let current = state.auth.plan(name).ok_or_else(|| Error::NotFound(format!("Plan '{name}' not found")))?;
-    let body = read_json(request, SMALL_BODY_BYTES).await?;
+    let body = read_json(context, request, SMALL_BODY_BYTES).await?;
     let plan = plan_changes(current, &body)?;
     let stored = plan.clone();
     state.store.writer.call(move |writer| key_rows::update_plan(&writer.conn, &stored)).await?;
@@ -386,7 +386,7 @@ fn plan_changes(mut plan: PlanRow, body: &Value) -> Result<PlanRow> {
 /// that is not valid JSON is refused whole (400) before anything is stored.
 async fn ingest_jobs(context: &Context, request: Request<Incoming>) -> Result<Response<Body>> {
     let state = &context.state;
-    let body = read_body(request, state.config.max_ingest_bytes).await?;
+    let body = read_body(context, request, state.config.max_ingest_bytes).await?;
     let outcome = ingest::sources::ingest_stream(state, std::io::Cursor::new(body)).await;
     if let Some(error) = outcome.error {
         return Err(if error.starts_with(ingest::sources::INVALID_ARRAY) {
@@ -420,7 +420,7 @@ async fn delete_job(context: &Context, id: &str) -> Result<Response<Body>> {
 }
 
 async fn verdict(context: &Context, id: &str, request: Request<Incoming>) -> Result<Response<Body>> {
-    let body = read_json(request, SMALL_BODY_BYTES).await?;
+    let body = read_json(context, request, SMALL_BODY_BYTES).await?;
     if let Some(unknown) = body.as_object().and_then(|object| object.keys().find(|name| *name != "verdict")) {
         return Err(Error::bad_request(format!("Unknown field '{unknown}' (expected verdict)")));
     }

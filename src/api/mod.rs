@@ -510,27 +510,44 @@ pub fn error_response(context: &Context, error: &Error) -> Response<Body> {
 }
 
 /// Reads a request body up to `limit` bytes (413 beyond).
-pub async fn read_body(request: Request<Incoming>, limit: usize) -> Result<Bytes> {
-    if let Some(length) = request
+pub async fn read_body(context: &Context, request: Request<Incoming>, limit: usize) -> Result<Bytes> {
+    let declared = request
         .headers()
         .get(hyper::header::CONTENT_LENGTH)
         .and_then(|value| value.to_str().ok())
-        .and_then(|value| value.parse::<usize>().ok())
-        && length > limit
-    {
+        .and_then(|value| value.parse::<usize>().ok());
+    if declared.is_some_and(|length| length > limit) {
         return Err(Error::PayloadTooLarge { limit });
     }
-    let limited = http_body_util::Limited::new(request.into_body(), limit);
-    match limited.collect().await {
-        Ok(collected) => Ok(collected.to_bytes()),
-        Err(error) if error.is::<http_body_util::LengthLimitError>() => Err(Error::PayloadTooLarge { limit }),
-        Err(error) => Err(Error::bad_request(format!("could not read the request body: {error}"))),
+    // A client that stops sending its body for `--header-read-timeout` is
+    // answered 408: the fault is its own, unlike a slow handler's 503.
+    let stall_seconds = context.state.config.header_read_timeout.max(1);
+    let stall = Duration::from_secs(stall_seconds);
+    let mut body = http_body_util::Limited::new(request.into_body(), limit);
+    let mut collected = bytes::BytesMut::with_capacity(declared.unwrap_or(0));
+    loop {
+        let frame = match tokio::time::timeout(stall, body.frame()).await {
+            Err(_) => return Err(Error::BodyTimeout { seconds: stall_seconds }),
+            Ok(None) => return Ok(collected.freeze()),
+            Ok(Some(frame)) => frame,
+        };
+        match frame {
+            Ok(frame) => {
+                if let Ok(data) = frame.into_data() {
+                    collected.extend_from_slice(&data);
+                }
+            }
+            Err(error) if error.is::<http_body_util::LengthLimitError>() => {
+                return Err(Error::PayloadTooLarge { limit });
+            }
+            Err(error) => return Err(Error::bad_request(format!("could not read the request body: {error}"))),
+        }
     }
 }
 
 /// Parses a JSON body into a value (400 with the parser's reason).
-pub async fn read_json(request: Request<Incoming>, limit: usize) -> Result<serde_json::Value> {
-    let body = read_body(request, limit).await?;
+pub async fn read_json(context: &Context, request: Request<Incoming>, limit: usize) -> Result<serde_json::Value> {
+    let body = read_body(context, request, limit).await?;
     if body.iter().all(u8::is_ascii_whitespace) {
         return Err(Error::bad_request("Invalid JSON body: the body is empty"));
     }

@@ -162,7 +162,7 @@ fn description_field(value: &Value) -> Result<Option<String>> {
 
 async fn create(context: &Context, caller: &Caller, request: Request<Incoming>) -> Result<Response<Body>> {
     split_query(request.uri().query().unwrap_or(""), &[])?;
-    let body = read_json(request, BODY_LIMIT).await?;
+    let body = read_json(context, request, BODY_LIMIT).await?;
     let Value::Object(body) = body else {
         return Err(Error::bad_request("Invalid JSON body: expected an object with url, filters and description"));
     };
@@ -233,7 +233,7 @@ async fn delete(context: &Context, caller: &Caller, id: &str, request: &Request<
 /// the secret and the delivery history stay.
 async fn update(context: &Context, caller: &Caller, id: &str, request: Request<Incoming>) -> Result<Response<Body>> {
     split_query(request.uri().query().unwrap_or(""), &[])?;
-    let body = read_json(request, BODY_LIMIT).await?;
+    let body = read_json(context, request, BODY_LIMIT).await?;
     let Value::Object(body) = body else {
         return Err(Error::bad_request(
             "Invalid JSON body: expected an object with any of url, filters, description, active",

@@ -87,6 +87,11 @@ pub struct ServeConfig {
     /// turn. A client that stops reading must not hold a connection.
     #[arg(long, alias = "export-stall-timeout", env = "UPJOBS_STALL_TIMEOUT", default_value_t = 30)]
     pub stall_timeout: u64,
+    /// Seconds an HTTP/2 connection may pass with no data either way before
+    /// it is closed (an idle HTTP/1 connection is closed after
+    /// --header-read-timeout).
+    #[arg(long, env = "UPJOBS_IDLE_TIMEOUT", default_value_t = 300)]
+    pub idle_timeout: u64,
     /// Read answers kept for repeated identical requests, each for at most
     /// one second and never across a write (0 turns the cache off).
     #[arg(long, env = "UPJOBS_RESPONSE_CACHE_ENTRIES", default_value_t = 128)]

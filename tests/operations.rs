@@ -207,6 +207,36 @@ async fn silent_connections_do_not_hold_the_connection_slots() {
     assert_eq!(held_answers, [0, 0], "the silent connections were closed");
 }
 
+/// An HTTP/2 connection (prior knowledge, no TLS) that goes quiet after its
+/// preface is closed after `--idle-timeout`; hyper alone would keep it.
+#[tokio::test]
+async fn idle_http2_connections_are_closed() {
+    let app = spawn_app_with(|config| config.idle_timeout = 1).await;
+    let address = app.url.trim_start_matches("http://").to_string();
+    let (closed_after, greeting) = tokio::task::spawn_blocking(move || {
+        let mut stream = TcpStream::connect(&address).unwrap();
+        stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+        // The client preface, then an empty SETTINGS frame.
+        stream.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").unwrap();
+        stream.write_all(&[0, 0, 0, 4, 0, 0, 0, 0, 0]).unwrap();
+        let started = Instant::now();
+        let mut greeting = Vec::new();
+        let mut chunk = [0u8; 1024];
+        loop {
+            match stream.read(&mut chunk) {
+                Ok(0) | Err(_) => break,
+                Ok(read) => greeting.extend_from_slice(&chunk[..read]),
+            }
+        }
+        (started.elapsed(), greeting)
+    })
+    .await
+    .unwrap();
+    assert_eq!(greeting.get(3), Some(&4), "the server answered with its SETTINGS frame");
+    assert!(closed_after >= Duration::from_millis(900), "closed too soon: {closed_after:?}");
+    assert!(closed_after < Duration::from_secs(5), "the idle connection stayed open for {closed_after:?}");
+}
+
 #[tokio::test]
 async fn metrics_are_prometheus_text_behind_the_token() {
     let app = spawn_app().await;

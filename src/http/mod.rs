@@ -99,13 +99,14 @@ async fn serve_connection<S>(
 {
     let stall_limit = Duration::from_secs(state.config.stall_timeout.max(1));
     let first_byte_limit = Duration::from_secs(state.config.header_read_timeout.max(1));
+    let idle_limit = Duration::from_secs(state.config.idle_timeout.max(1));
     let service = service_fn(move |request: hyper::Request<Incoming>| {
         // Routes answered from memory are answered here, before hyper
         // stores the future: it then holds only the finished response.
         let answer = crate::api::handle(state.clone(), request, remote);
         async move { Ok::<_, Infallible>(answer.await) }
     });
-    let stream = stall::StallGuard::new(stream, stall_limit, first_byte_limit);
+    let stream = stall::StallGuard::new(stream, stall_limit, first_byte_limit, idle_limit);
     let connection = builder.serve_connection(TokioIo::new(stream), service);
     if let Err(error) = watcher.watch(connection.into_owned()).await {
         tracing::debug!(%remote, %error, "connection ended with an error");

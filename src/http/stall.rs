@@ -14,6 +14,12 @@
 //! detection before it (HTTP/1 or HTTP/2) would otherwise wait for the
 //! first byte for ever.
 //!
+//! And one for HTTP/2, whose connections hyper keeps open as long as the
+//! client answers its pings: a connection that starts with the HTTP/2
+//! preface and then moves no data either way for `--idle-timeout` is
+//! closed. (Idle HTTP/1 connections are closed by hyper's header timer.)
+//! Only HTTP/2 connections read the clock on every read and write.
+//!
 //! It sees only the socket. Over HTTP/2 a client that stops reading one
 //! stream stops granting flow-control window, and the socket never fills:
 //! that is why an export also gives up on its own when its body waits
@@ -37,12 +43,59 @@ pub struct StallGuard<T> {
     deadline: Option<Pin<Box<Sleep>>>,
     /// Until the client's first byte: when it must have come.
     first_byte: Option<Pin<Box<Sleep>>>,
+    /// How long an HTTP/2 connection may move no data.
+    idle_limit: Duration,
+    /// Set once the client's first bytes are the HTTP/2 preface.
+    idle: Option<Idle>,
 }
 
+/// An HTTP/2 connection's idle timer. The timer is not moved on every
+/// read and write: they note the time, and when the timer fires it is set
+/// again from the last activity, or the connection has been idle too long.
+struct Idle {
+    last_activity: tokio::time::Instant,
+    timer: Pin<Box<Sleep>>,
+}
+
+/// What an HTTP/2 client sends first (RFC 9113 section 3.4).
+const HTTP2_PREFACE_START: &[u8] = b"PRI * HTTP/2.0";
+
 impl<T> StallGuard<T> {
-    /// `limit` for writes; `first_byte` for the client's first byte.
-    pub fn new(inner: T, limit: Duration, first_byte: Duration) -> Self {
-        StallGuard { inner, limit, deadline: None, first_byte: Some(Box::pin(tokio::time::sleep(first_byte))) }
+    /// `limit` for writes; `first_byte` for the client's first byte;
+    /// `idle_limit` for an HTTP/2 connection that moves no data.
+    pub fn new(inner: T, limit: Duration, first_byte: Duration, idle_limit: Duration) -> Self {
+        StallGuard {
+            inner,
+            limit,
+            deadline: None,
+            first_byte: Some(Box::pin(tokio::time::sleep(first_byte))),
+            idle_limit,
+            idle: None,
+        }
+    }
+
+    fn note_activity(&mut self) {
+        if let Some(idle) = self.idle.as_mut() {
+            idle.last_activity = tokio::time::Instant::now();
+        }
+    }
+
+    /// Called when a read is pending: fails once an HTTP/2 connection has
+    /// moved no data for `idle_limit`.
+    fn check_idle(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        let limit = self.idle_limit;
+        let Some(idle) = self.idle.as_mut() else { return Poll::Pending };
+        while idle.timer.as_mut().poll(cx).is_ready() {
+            let due = idle.last_activity + limit;
+            if due <= tokio::time::Instant::now() {
+                return Poll::Ready(Err(io::Error::new(
+                    io::ErrorKind::TimedOut,
+                    format!("the HTTP/2 connection was idle for {} s", limit.as_secs()),
+                )));
+            }
+            idle.timer.as_mut().reset(due);
+        }
+        Poll::Pending
     }
 
     /// Called when a write is pending: arms the deadline, or fails once it
@@ -64,6 +117,7 @@ impl<T> StallGuard<T> {
             Poll::Pending => self.wait(cx),
             ready => {
                 self.deadline = None;
+                self.note_activity();
                 ready
             }
         }
@@ -74,7 +128,15 @@ impl<T: AsyncRead + Unpin> AsyncRead for StallGuard<T> {
     fn poll_read(mut self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &mut ReadBuf<'_>) -> Poll<io::Result<()>> {
         let before = buf.filled().len();
         let outcome = Pin::new(&mut self.inner).poll_read(cx, buf);
-        let Some(first_byte) = self.first_byte.as_mut() else { return outcome };
+        let Some(first_byte) = self.first_byte.as_mut() else {
+            return match outcome {
+                Poll::Pending => self.check_idle(cx),
+                ready => {
+                    self.note_activity();
+                    ready
+                }
+            };
+        };
         match outcome {
             Poll::Pending => match first_byte.as_mut().poll(cx) {
                 Poll::Ready(()) => {
@@ -85,6 +147,11 @@ impl<T: AsyncRead + Unpin> AsyncRead for StallGuard<T> {
             ready => {
                 if buf.filled().len() > before {
                     self.first_byte = None;
+                    if buf.filled()[before..].starts_with(HTTP2_PREFACE_START) {
+                        let now = tokio::time::Instant::now();
+                        let timer = Box::pin(tokio::time::sleep_until(now + self.idle_limit));
+                        self.idle = Some(Idle { last_activity: now, timer });
+                    }
                 }
                 ready
             }
@@ -130,7 +197,8 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_write_the_peer_never_takes_fails_after_the_limit() {
         let (near, mut far) = tokio::io::duplex(1024);
-        let mut guarded = StallGuard::new(near, Duration::from_secs(5), Duration::from_secs(5));
+        let mut guarded =
+            StallGuard::new(near, Duration::from_secs(5), Duration::from_secs(5), Duration::from_secs(300));
         // The pipe holds 1 KiB; the rest waits for a reader that never comes.
         let error = guarded.write_all(&[7u8; 4096]).await.expect_err("the write gives up");
         assert_eq!(error.kind(), io::ErrorKind::TimedOut);
@@ -141,14 +209,16 @@ mod tests {
     #[tokio::test(start_paused = true)]
     async fn a_client_that_sends_nothing_is_cut_off_and_one_that_does_is_not() {
         let (near, _far) = tokio::io::duplex(1024);
-        let mut silent = StallGuard::new(near, Duration::from_secs(30), Duration::from_secs(3));
+        let mut silent =
+            StallGuard::new(near, Duration::from_secs(30), Duration::from_secs(3), Duration::from_secs(300));
         let started = tokio::time::Instant::now();
         let error = silent.read(&mut [0u8; 16]).await.expect_err("nothing came");
         assert_eq!(error.kind(), io::ErrorKind::TimedOut);
         assert_eq!(started.elapsed(), Duration::from_secs(3));
 
         let (near, mut far) = tokio::io::duplex(1024);
-        let mut talking = StallGuard::new(near, Duration::from_secs(30), Duration::from_secs(3));
+        let mut talking =
+            StallGuard::new(near, Duration::from_secs(30), Duration::from_secs(3), Duration::from_secs(300));
         far.write_all(b"GET").await.unwrap();
         assert_eq!(talking.read(&mut [0u8; 16]).await.unwrap(), 3);
         // After the first byte, waiting is hyper's business (its header and
@@ -163,9 +233,46 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn an_idle_http2_connection_is_closed_and_a_busy_one_is_not() {
+        let (near, mut far) = tokio::io::duplex(4096);
+        let mut guarded =
+            StallGuard::new(near, Duration::from_secs(30), Duration::from_secs(3), Duration::from_secs(60));
+        far.write_all(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n").await.unwrap();
+        let mut buffer = [0u8; 64];
+        assert_eq!(guarded.read(&mut buffer).await.unwrap(), 24);
+        // Data every 40 s, either way, keeps it open for four minutes...
+        for round in 0..6 {
+            let started = tokio::time::Instant::now();
+            let reading = tokio::time::timeout(Duration::from_secs(40), guarded.read(&mut buffer)).await;
+            assert!(reading.is_err(), "round {round}: the read was still waiting");
+            assert_eq!(started.elapsed(), Duration::from_secs(40));
+            if round % 2 == 0 {
+                far.write_all(b"x").await.unwrap();
+                assert_eq!(guarded.read(&mut buffer).await.unwrap(), 1);
+            } else {
+                guarded.write_all(b"y").await.unwrap();
+                assert_eq!(far.read(&mut buffer).await.unwrap(), 1);
+            }
+        }
+        // ...and then 60 s without any: closed.
+        let started = tokio::time::Instant::now();
+        let error = guarded.read(&mut buffer).await.expect_err("idle too long");
+        assert_eq!(error.kind(), io::ErrorKind::TimedOut);
+        assert_eq!(started.elapsed(), Duration::from_secs(60));
+
+        // HTTP/1 connections are left to hyper's timers.
+        let (near, mut far) = tokio::io::duplex(4096);
+        let mut http1 = StallGuard::new(near, Duration::from_secs(30), Duration::from_secs(3), Duration::from_secs(60));
+        far.write_all(b"GET / HTTP/1.1\r\n").await.unwrap();
+        assert_eq!(http1.read(&mut buffer).await.unwrap(), 16);
+        assert!(tokio::time::timeout(Duration::from_secs(600), http1.read(&mut buffer)).await.is_err());
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_slow_but_steady_reader_is_not_cut_off() {
         let (near, mut far) = tokio::io::duplex(1024);
-        let mut guarded = StallGuard::new(near, Duration::from_secs(5), Duration::from_secs(5));
+        let mut guarded =
+            StallGuard::new(near, Duration::from_secs(5), Duration::from_secs(5), Duration::from_secs(300));
         let reader = tokio::spawn(async move {
             let mut total = 0;
             let mut chunk = [0u8; 512];

@@ -655,6 +655,20 @@ describe('admin page', { timeout: 600_000 }, () => {
     await page.setViewportSize(DESKTOP);
   });
 
+  step('returns to sign-in when the stored token is no longer accepted, from any view', async () => {
+    // As after the operator changed UPJOBS_ADMIN_TOKEN: the playground never
+    // calls the admin API, so the page checks the token when it starts.
+    await page.evaluate(() => sessionStorage.setItem('upjobs.admin_token', 'a-token-the-server-does-not-know'));
+    await page.goto(`${base}/admin#/playground`);
+    await page.reload(); // a new hash alone does not start the page again
+    await tid('token-input').waitFor();
+    assert.match(await tid('sign-in-error').textContent(), /no longer accepts/i);
+    assert.equal(await page.evaluate(() => sessionStorage.length), 0);
+    await tid('token-input').fill(ADMIN_TOKEN);
+    await tid('token-input').press('Enter');
+    await tid('nav-keys').waitFor();
+  });
+
   step('signs out', async () => {
     await gotoView('keys');
     await tid('sign-out').click();

@@ -476,6 +476,32 @@ async fn racing_key_changes_leave_every_key_as_stored() {
     );
 }
 
+/// The request log's tail without the admin API's own successful calls,
+/// which would otherwise crowd out the API traffic; failed admin-token
+/// attempts stay.
+#[tokio::test]
+async fn the_request_log_can_leave_out_admin_calls() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    assert_eq!(app.get("/health", &key).await.status, StatusCode::OK);
+    for _ in 0..20 {
+        assert_eq!(app.admin(Method::GET, "/admin/api/keys", None).await.status, StatusCode::OK);
+    }
+    let refused = app.request(Method::GET, "/admin/api/keys", &[("authorization", "Bearer wrong")], "").await;
+    assert_eq!(refused.status, StatusCode::UNAUTHORIZED);
+
+    let routes = |rows: Vec<serde_json::Value>| -> Vec<(String, i64)> {
+        rows.iter().map(|row| (row["route"].as_str().unwrap().to_string(), row["status"].as_i64().unwrap())).collect()
+    };
+    let tail = routes(app.admin(Method::GET, "/admin/api/requests?limit=3&hide_admin=TRUE", None).await.data());
+    assert_eq!(tail, [("/admin/api/keys".to_string(), 401), ("/health".to_string(), 200)], "newest first");
+    let everything = routes(app.admin(Method::GET, "/admin/api/requests?limit=3", None).await.data());
+    assert!(everything.iter().all(|(route, _)| route.starts_with("/admin")), "{everything:?}");
+    let bad = app.admin(Method::GET, "/admin/api/requests?hide_admin=maybe", None).await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert_eq!(bad.message(), "Invalid hide_admin parameter: must be true or false");
+}
+
 #[tokio::test]
 async fn keys_are_stored_only_as_hashes() {
     let app = spawn_app().await;

@@ -576,10 +576,13 @@ async fn requests(context: &Context, request: &Request<Incoming>) -> Result<Resp
             }
             "key_id" => filter.key_id = Some(value),
             "hide_admin" => {
-                filter.hide_admin = match value.trim() {
-                    "true" => true,
-                    "false" => false,
-                    _ => return Err(Error::bad_request("Invalid hide_admin parameter: must be true or false")),
+                let value = value.trim();
+                filter.hide_admin = if value.eq_ignore_ascii_case("true") {
+                    true
+                } else if value.eq_ignore_ascii_case("false") {
+                    false
+                } else {
+                    return Err(Error::bad_request("Invalid hide_admin parameter: must be true or false"));
                 }
             }
             _ => {

@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::http::response::{Body, Data, Envelope};
 use crate::http::router::Route;
 use crate::ingest;
-use crate::query::params::split_query;
+use crate::query::params::{boolean, split_query};
 use crate::store::keys::{self as key_rows, KeyOverrides, KeyRow, PlanRow};
 use crate::store::{jobs as job_rows, usage as usage_rows};
 use hyper::body::Incoming;
@@ -575,16 +575,7 @@ async fn requests(context: &Context, request: &Request<Incoming>) -> Result<Resp
                     })?
             }
             "key_id" => filter.key_id = Some(value),
-            "hide_admin" => {
-                let value = value.trim();
-                filter.hide_admin = if value.eq_ignore_ascii_case("true") {
-                    true
-                } else if value.eq_ignore_ascii_case("false") {
-                    false
-                } else {
-                    return Err(Error::bad_request("Invalid hide_admin parameter: must be true or false"));
-                }
-            }
+            "hide_admin" => filter.hide_admin = boolean("hide_admin", &value)?,
             _ => {
                 filter.status = Some(
                     value

@@ -308,6 +308,21 @@ mod tests {
         assert_eq!(documented.len(), FILTER_PARAMETERS.len() + LIST_PARAMETERS.len());
     }
 
+    /// The job schema comes from `model::Job`, the `fields` parameter from
+    /// `JOB_FIELDS`: the two must name the same fields.
+    #[test]
+    fn the_derived_job_schema_has_exactly_the_fields_parameters_names() {
+        let (_, schemas) = job_schemas();
+        let job = &schemas["Job"];
+        let required: Vec<&str> =
+            job["required"].as_array().unwrap().iter().map(|name| name.as_str().unwrap()).collect();
+        let mut sorted_fields = crate::query::params::JOB_FIELDS.to_vec();
+        sorted_fields.sort_unstable();
+        let mut sorted_required = required.clone();
+        sorted_required.sort_unstable();
+        assert_eq!(sorted_required, sorted_fields);
+    }
+
     #[test]
     fn webhook_operations_document_403_and_404() {
         let document = document();

@@ -528,7 +528,7 @@ fn count(name: &str, value: &str) -> Result<i64> {
 
 /// `true` or `false` in any case: Python's `requests` sends `True` for a
 /// bool, and `1`/`yes` stay refused as the original service refuses them.
-fn boolean(name: &str, value: &str) -> Result<bool> {
+pub(crate) fn boolean(name: &str, value: &str) -> Result<bool> {
     let value = value.trim();
     if value.eq_ignore_ascii_case("true") {
         Ok(true)

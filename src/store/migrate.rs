@@ -115,32 +115,16 @@ mod tests {
 
         apply(&conn).unwrap();
         let new_seq = |posted_on: i64, n: i64| posted_on * crate::store::jobs::SEQS_PER_SECOND + n;
-        let stored: Vec<(String, i64)> = conn
-            .prepare("SELECT id, seq FROM jobs ORDER BY seq")
-            .unwrap()
-            .query_map([], |row| Ok((row.get(0)?, row.get(1)?)))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        let expected: Vec<(String, i64)> =
-            jobs.iter().map(|(posted_on, n, id, _)| (id.to_string(), new_seq(*posted_on, *n))).collect();
-        assert_eq!(stored, expected);
-        let terms: Vec<i64> = conn
-            .prepare("SELECT seq FROM job_terms ORDER BY seq")
-            .unwrap()
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        assert_eq!(terms, expected.iter().map(|(_, seq)| *seq).collect::<Vec<_>>());
-        let matches: Vec<i64> = conn
-            .prepare("SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH 'react' ORDER BY rowid")
-            .unwrap()
-            .query_map([], |row| row.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
-        assert_eq!(matches, [new_seq(first, 0), new_seq(colliding_posted_on, 0)]);
+        let seqs = |sql: &str| -> Vec<i64> {
+            conn.prepare(sql).unwrap().query_map([], |row| row.get(0)).unwrap().map(Result::unwrap).collect()
+        };
+        let expected: Vec<i64> = jobs.iter().map(|(posted_on, n, _, _)| new_seq(*posted_on, *n)).collect();
+        assert_eq!(seqs("SELECT seq FROM jobs ORDER BY id"), expected, "jobs a, b, c");
+        assert_eq!(seqs("SELECT seq FROM job_terms ORDER BY seq"), expected);
+        assert_eq!(
+            seqs("SELECT rowid FROM jobs_fts WHERE jobs_fts MATCH 'react' ORDER BY rowid"),
+            [new_seq(first, 0), new_seq(colliding_posted_on, 0)]
+        );
         conn.execute("INSERT INTO jobs_fts(jobs_fts) VALUES ('integrity-check')", []).unwrap();
         assert_eq!(crate::store::jobs::posted_on_of(new_seq(first, 1)), first);
     }

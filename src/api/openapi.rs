@@ -108,6 +108,7 @@ pub fn document() -> Value {
     export_parameters.push(json!({"name": "format", "in": "query", "schema": {"type": "string", "enum": ["csv", "ndjson"], "default": "ndjson"}}));
     export_parameters.push(parameter("sort"));
     export_parameters.push(json!({"name": "limit", "in": "query", "description": "At most this many rows (1 to 100,000; the default is the cap)", "schema": {"type": "integer", "minimum": 1, "maximum": 100_000}}));
+    let id_path = json!([{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}]);
     let (job, mut schemas) = job_schemas();
     schemas.insert("Error".into(), envelope_schema(json!({})));
     json!({
@@ -136,7 +137,7 @@ pub fn document() -> Value {
             }},
             "/jobs/{id}": {"get": {
                 "summary": "One job",
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "parameters": id_path.clone(),
                 "responses": with_errors(json!({"200": ok(job), "304": {"description": "Not modified (If-None-Match)"}, "404": {"description": "Job not found"}}))
             }},
             "/categories": {"get": {"summary": "The category taxonomy with the number of jobs in the key's window", "responses": with_errors(json!({"200": ok(category_schema())}))}},
@@ -146,14 +147,14 @@ pub fn document() -> Value {
                 "post": {"summary": "Subscribe a URL to new jobs matching filters (Business and Enterprise)", "responses": webhook_responses("201", webhook_schema(), false)}
             },
             "/webhooks/{id}": {
-                "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}],
+                "parameters": id_path.clone(),
                 "get": {"summary": "One subscription", "responses": webhook_responses("200", webhook_schema(), true)},
                 "patch": {"summary": "Change the url, filters or description; turn off or on again (active)", "responses": webhook_responses("200", webhook_schema(), true)},
                 "delete": {"summary": "Delete a subscription", "responses": webhook_responses("200", json!({"type": "object", "required": ["id", "deleted"], "properties": {"id": {"type": "string"}, "deleted": {"const": true}}}), true)}
             },
-            "/webhooks/{id}/test": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "Queue a webhook.test event (see deliveries for the attempt)", "responses": webhook_responses("202", json!({"type": "object", "required": ["message_id", "webhook_id", "event_type", "status"], "properties": {"message_id": {"type": "string"}, "webhook_id": {"type": "string"}, "event_type": {"const": "webhook.test"}, "status": {"type": "string"}}}), true)}},
-            "/webhooks/{id}/deliveries": {"get": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}, {"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}, "description": "Attempts to return."}], "summary": "Delivery attempts, newest first", "responses": webhook_responses("200", delivery_schema(), true)}},
-            "/webhooks/{id}/rotate-secret": {"post": {"parameters": [{"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}], "summary": "New signing secret (the old one also signs for 24 h)", "responses": webhook_responses("200", json!({"type": "object", "required": ["id", "secret", "previous_secret_expires_at"], "properties": {"id": {"type": "string"}, "secret": {"type": "string"}, "previous_secret_expires_at": {"type": "string", "format": "date-time"}}}), true)}},
+            "/webhooks/{id}/test": {"parameters": id_path.clone(), "post": {"summary": "Queue a webhook.test event (see deliveries for the attempt)", "responses": webhook_responses("202", json!({"type": "object", "required": ["message_id", "webhook_id", "event_type", "status"], "properties": {"message_id": {"type": "string"}, "webhook_id": {"type": "string"}, "event_type": {"const": "webhook.test"}, "status": {"type": "string"}}}), true)}},
+            "/webhooks/{id}/deliveries": {"parameters": id_path.clone(), "get": {"parameters": [{"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}, "description": "Attempts to return."}], "summary": "Delivery attempts, newest first", "responses": webhook_responses("200", delivery_schema(), true)}},
+            "/webhooks/{id}/rotate-secret": {"parameters": id_path.clone(), "post": {"summary": "New signing secret (the old one also signs for 24 h)", "responses": webhook_responses("200", json!({"type": "object", "required": ["id", "secret", "previous_secret_expires_at"], "properties": {"id": {"type": "string"}, "secret": {"type": "string"}, "previous_secret_expires_at": {"type": "string", "format": "date-time"}}}), true)}},
             "/livez": {"get": {"security": [], "summary": "Liveness", "responses": {"200": {"description": "alive"}}}},
             "/readyz": {"get": {"security": [], "summary": "Readiness", "responses": {"200": {"description": "ready"}, "503": {"description": "shutting down"}}}},
         }

@@ -92,9 +92,14 @@ def reset_peak(pid):
         pass
 
 
-def cpu_seconds(pid):
+def user_and_system_seconds(pid):
     fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    ticks = os.sysconf("SC_CLK_TCK")
+    return int(fields[11]) / ticks, int(fields[12]) / ticks
+
+
+def cpu_seconds(pid):
+    return sum(user_and_system_seconds(pid))
 
 
 def wait_idle(pid, limit=180):

@@ -23,23 +23,17 @@ import argparse, json, os, shutil, statistics, subprocess, sys, tempfile
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import bench  # noqa: E402  (reuses its paths and helpers)
 
-TICKS = os.sysconf("SC_CLK_TCK")
-
-
-def user_and_system_seconds(pid):
-    fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
-    return int(fields[11]) / TICKS, int(fields[12]) / TICKS
 
 
 def measure(pid, url, key, connections, duration):
-    user0, sys0 = user_and_system_seconds(pid)
+    user0, sys0 = bench.user_and_system_seconds(pid)
     command = ["wrk", "-t2", f"-c{connections}", f"-d{duration}s", "-s", bench.LUA, url]
     if key:
         command[1:1] = ["-H", f"X-API-KEY: {key}"]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
     output = process.stdout.read()
     _, _, usage = os.wait4(process.pid, 0)
-    user1, sys1 = user_and_system_seconds(pid)
+    user1, sys1 = bench.user_and_system_seconds(pid)
     fields = dict(part.split("=") for part in output.split("RESULT ", 1)[1].split())
     requests = int(fields["requests"])
     micros = 1e6 / requests

@@ -53,11 +53,11 @@ fn auth_path(criterion: &mut Criterion) {
     for count in [1, 10_000] {
         let auth = Auth::new(Clock::system());
         let presented = key_table(&auth, count);
-        criterion.bench_function(&format!("authenticate + take token ({count} keys)"), |bench| {
+        criterion.bench_function(&format!("authenticate + take token + count the call ({count} keys)"), |bench| {
             bench.iter(|| {
                 let (entry, limits) = auth.authenticate(Some(black_box(&presented))).unwrap();
                 black_box(auth.take_token(&entry, &limits));
-                black_box(auth.check_quota(&entry, &limits)).unwrap();
+                black_box(auth.reserve_calls(&entry, &limits, 1)).unwrap();
             })
         });
     }

@@ -356,11 +356,18 @@ async fn a_client_that_stops_reading_is_cut_off_and_frees_its_turn() {
 async fn an_export_waits_for_a_turn_then_is_refused_with_429() {
     let (app, key) = app_with_generated_jobs(4_000, 60).await;
     let stalled: Vec<_> = futures_util::future::join_all((0..2).map(|_| stalled_export(&app, &key))).await;
+    let other = app.create_key("business").await;
     let started = Instant::now();
-    let response = app.get("/jobs/export?format=csv", &key).await;
+    let response = app.get("/jobs/export?format=csv", &other).await;
     assert_eq!(response.status, StatusCode::TOO_MANY_REQUESTS, "{}", response.text());
     assert!(started.elapsed() >= Duration::from_secs(9), "refused after {:?}", started.elapsed());
-    assert!(response.message().contains("Too many exports are running"), "{}", response.message());
+    assert!(
+        response.message().starts_with("Rate limit exceeded. Too many exports are running"),
+        "{}",
+        response.message()
+    );
+    // Nothing was sent, so the refusal is not a call.
+    assert_eq!(calls_this_month(&app, &other).await, 0);
     assert_eq!(response.header("retry-after"), Some("5".to_string()));
     assert_eq!(response.json()["retry_after"], 5);
     // A client that goes away gives its turn back.

@@ -18,11 +18,11 @@ async fn burst_then_429_with_headers_then_refill() {
         assert_eq!(response.header("x-ratelimit-limit").unwrap(), "10");
         assert_eq!(response.header("x-ratelimit-burst").unwrap(), "20");
         assert_eq!(response.header("x-ratelimit-remaining").unwrap(), expected_remaining.to_string());
-        assert_eq!(response.header("ratelimit-policy").unwrap(), "\"per-minute\";q=10;w=60");
+        assert_eq!(response.header("ratelimit-policy").unwrap(), "\"per-minute\";q=10;w=60, \"burst\";q=20;w=120");
         let seconds_to_full = (20 - expected_remaining) * 6;
         assert_eq!(
             response.header("ratelimit").unwrap(),
-            format!("\"per-minute\";r={expected_remaining};t={seconds_to_full}")
+            format!("\"burst\";r={expected_remaining};t={seconds_to_full}")
         );
         assert!(response.header("retry-after").is_none());
     }
@@ -33,7 +33,7 @@ async fn burst_then_429_with_headers_then_refill() {
     assert_eq!(refused.header("retry-after").unwrap(), "6");
     assert_eq!(refused.json()["retry_after"], 6);
     assert_eq!(refused.header("x-ratelimit-remaining").unwrap(), "0");
-    assert_eq!(refused.header("ratelimit").unwrap(), "\"per-minute\";r=0;t=120");
+    assert_eq!(refused.header("ratelimit").unwrap(), "\"burst\";r=0;t=120");
     let reset: i64 = refused.header("x-ratelimit-reset").unwrap().parse().unwrap();
     let now = app.clock.now_unix();
     assert!((now + 119..=now + 121).contains(&reset), "reset {reset} now {now}");
@@ -236,6 +236,46 @@ async fn plans_are_rows_the_admin_can_edit() {
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
     let bad = app.admin(Method::POST, "/admin/api/keys", Some(json!({"name": "x", "plan": "gold"}))).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn key_and_plan_limits_are_checked_against_one_range_each() {
+    let app = spawn_app().await;
+    let (_, id) = app.create_key_with(json!({"name": "r", "plan": "Starter", "email": "ops@acme.test"})).await;
+    let keys = app.admin(Method::GET, "/admin/api/keys", None).await.data();
+    assert_eq!(keys.iter().find(|key| key["id"] == id.as_str()).unwrap()["plan"], "starter", "plan names ignore case");
+    for (field, value, message) in [
+        ("rate_limit_per_min", json!(0), "Invalid rate_limit_per_min: must be an integer from 1 to 1000000000"),
+        ("burst", json!(0), "Invalid burst: must be an integer from 1 to 1000000000"),
+        ("burst", json!(18446744073709551615u64), "Invalid burst: must be an integer from 1 to 1000000000"),
+        ("monthly_quota", json!(-1), "Invalid monthly_quota: must be an integer from 0 to 1000000000000"),
+        ("retention_days", json!(1u64 << 62), "Invalid retention_days: must be an integer from 1 to 36500"),
+        ("spending_cap_usd", json!(1e308), "Invalid spending_cap_usd: must be a number from 0 to 1000000000"),
+        ("email", json!("not-an-address"), "Invalid email: must be an e-mail address (name@domain)"),
+        (
+            "name",
+            json!("a\u{0}b"),
+            "Invalid name: must be a string of at most 200 characters, without control characters",
+        ),
+    ] {
+        let response = app.admin(Method::PATCH, &format!("/admin/api/keys/{id}"), Some(json!({ field: value }))).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{field}: {}", response.text());
+        assert_eq!(response.message(), message, "{field}");
+    }
+    for (field, value, message) in [
+        ("rate_limit_per_min", json!(0), "Invalid rate_limit_per_min: must be an integer from 1 to 1000000000"),
+        ("burst", json!("20"), "Invalid burst: must be an integer from 1 to 1000000000"),
+        ("overage_price_usd", json!(1e308), "Invalid overage_price_usd: must be a number from 0 to 1000000000"),
+        ("overage", json!(1), "Invalid overage: must be true or false"),
+    ] {
+        let response = app.admin(Method::PUT, "/admin/api/plans/business", Some(json!({ field: value }))).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{field}: {}", response.text());
+        assert_eq!(response.message(), message, "{field}");
+    }
+    let plans = app.admin(Method::GET, "/admin/api/plans", None).await.data();
+    let business = plans.iter().find(|plan| plan["name"] == "business").unwrap();
+    assert_eq!(business["rate_limit_per_min"], 500, "refused changes leave the plan as it was");
+    assert_eq!(business["overage_price_usd"], 0.01);
 }
 
 #[tokio::test]
@@ -537,4 +577,87 @@ async fn exports_stop_where_the_quota_would_refuse() {
     assert_eq!(export.text().lines().count(), 100);
     let refused = app.get("/jobs?limit=1", &key).await;
     assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn exports_running_at_once_share_the_quota_and_the_cap() {
+    let app = spawn_app().await;
+    let jobs: Vec<_> = (0..500).map(|index| job(&format!("s-{index}"), index % 100)).collect();
+    app.ingest(&jobs).await;
+    let fast = json!({"rate_limit_per_min": 1000, "burst": 1000});
+    for (plan, extra, calls) in [
+        // Three calls: a starter key never goes past its quota.
+        ("starter", json!({"monthly_quota": 3}), 3),
+        // One call in the quota and two in overage fit a $0.02 cap.
+        ("professional", json!({"monthly_quota": 1, "spending_cap_usd": 0.02}), 3),
+    ] {
+        let mut body = json!({"name": plan, "plan": plan});
+        for (name, value) in fast.as_object().unwrap().iter().chain(extra.as_object().unwrap()) {
+            body[name] = value.clone();
+        }
+        let (key, _) = app.create_key_with(body).await;
+        // Both are admitted before either has sent a row; between them they
+        // may send what the calls pay for and no more.
+        let (first, second) = tokio::join!(
+            app.get_stream("/jobs/export?format=ndjson", &key),
+            app.get_stream("/jobs/export?format=ndjson", &key)
+        );
+        // (One may also finish before the other starts, which then finds
+        // the quota spent: 429.)
+        for (status, _, _) in [&first, &second] {
+            assert!([StatusCode::OK, StatusCode::TOO_MANY_REQUESTS].contains(status), "{plan}: {status}");
+        }
+        let rows = |(status, received, _): &(StatusCode, Vec<u8>, bool)| match *status {
+            StatusCode::OK => received.iter().filter(|byte| **byte == b'\n').count(),
+            _ => 0,
+        };
+        let sent = rows(&first) + rows(&second);
+        assert_eq!(sent, calls as usize * 100, "{plan}: rows sent by both exports");
+        // An export stopped short by the other's calls stops at the end of
+        // a paid block and ends as a cut-off body, so its client cannot
+        // take it for a whole one.
+        for export in [&first, &second] {
+            assert!(export.2 || rows(export) % 100 == 0, "{plan}: {} rows", rows(export));
+        }
+        let usage = app.get("/usage", &key).await.data()[0].clone();
+        assert_eq!(usage["calls_this_month"], calls, "{plan}: {usage}");
+        let overage = if plan == "starter" { 0 } else { 2 };
+        assert_eq!(usage["overage_calls"], overage, "{plan}: {usage}");
+        let refused = app.get("/jobs?limit=1", &key).await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{plan}");
+    }
+}
+
+#[tokio::test]
+async fn concurrent_calls_never_pass_the_quota_and_304s_give_their_call_back() {
+    let app = spawn_app().await;
+    let jobs: Vec<_> = (0..30).map(|index| job(&format!("c-{index}"), index)).collect();
+    app.ingest(&jobs).await;
+    let (key, _) = app
+        .create_key_with(
+            json!({"name": "c", "plan": "starter", "monthly_quota": 5, "rate_limit_per_min": 1000, "burst": 1000}),
+        )
+        .await;
+    // Distinct queries, so each one reads the database instead of the cache.
+    let paths: Vec<String> = (0..60).map(|index| format!("/jobs?limit=1&offset={index}")).collect();
+    let answers = futures_util::future::join_all(paths.iter().map(|path| app.get_stream(path, &key))).await;
+    let accepted = answers.iter().filter(|(status, _, _)| *status == StatusCode::OK).count();
+    assert_eq!(accepted, 5, "a quota of 5 admits exactly 5 of 60 calls made at once");
+    assert_eq!(app.get("/usage", &key).await.data()[0]["calls_this_month"], 5);
+
+    let (other, _) = app
+        .create_key_with(
+            json!({"name": "e", "plan": "starter", "monthly_quota": 2, "rate_limit_per_min": 1000, "burst": 1000}),
+        )
+        .await;
+    let first = app.get("/jobs?limit=1", &other).await;
+    let etag = first.header("etag").unwrap();
+    for _ in 0..3 {
+        let cached =
+            app.request(Method::GET, "/jobs?limit=1", &[("x-api-key", &other), ("if-none-match", &etag)], "").await;
+        assert_eq!(cached.status, StatusCode::NOT_MODIFIED);
+    }
+    let usage = app.get("/usage", &other).await.data()[0].clone();
+    assert_eq!(usage["calls_this_month"], 1, "304s do not count: {usage}");
+    assert_eq!(app.get("/jobs?limit=2", &other).await.status, StatusCode::OK, "the second call still fits");
 }

@@ -140,20 +140,19 @@ impl KeyChanges {
             match object.get(name) {
                 None => Ok(None),
                 Some(Value::Null) => Ok(Some(None)),
-                Some(Value::String(text)) if text.chars().count() <= 200 => Ok(Some(Some(text.trim().to_string()))),
-                Some(_) => {
-                    Err(Error::bad_request(format!("Invalid {name}: must be a string of at most 200 characters")))
+                Some(Value::String(text)) if text.chars().count() <= 200 && !text.chars().any(char::is_control) => {
+                    Ok(Some(Some(text.trim().to_string())))
                 }
+                Some(_) => Err(Error::bad_request(format!(
+                    "Invalid {name}: must be a string of at most 200 characters, without control characters"
+                ))),
             }
         };
-        let count = |name: &str, minimum: i64| -> Result<Option<Option<i64>>> {
+        let count = |name: &str| -> Result<Option<Option<i64>>> {
             match object.get(name) {
                 None => Ok(None),
                 Some(Value::Null) => Ok(Some(None)),
-                Some(value) => match value.as_i64() {
-                    Some(number) if number >= minimum => Ok(Some(Some(number))),
-                    _ => Err(Error::bad_request(format!("Invalid {name}: must be an integer of at least {minimum}"))),
-                },
+                Some(value) => limit_value(name, value).map(|number| Some(Some(number))),
             }
         };
         let name = match string("name")? {
@@ -162,7 +161,8 @@ impl KeyChanges {
             _ => return Err(Error::bad_request("Invalid name: must be a non-empty string")),
         };
         let plan = match string("plan")? {
-            Some(Some(plan)) => Some(plan),
+            // Plan names are lower case; `Starter` means `starter`.
+            Some(Some(plan)) => Some(plan.to_ascii_lowercase()),
             None => None,
             Some(None) => return Err(Error::bad_request("Invalid plan: must be a plan name")),
         };
@@ -183,20 +183,24 @@ impl KeyChanges {
         let spending_cap_usd = match object.get("spending_cap_usd") {
             None => None,
             Some(Value::Null) => Some(None),
-            Some(value) => match value.as_f64() {
-                Some(cap) if cap >= 0.0 && cap.is_finite() => Some(Some(cap)),
-                _ => return Err(Error::bad_request("Invalid spending_cap_usd: must be a non-negative number")),
-            },
+            Some(value) => Some(Some(dollar_value("spending_cap_usd", value)?)),
         };
+        let email = string("email")?;
+        if let Some(Some(email)) = &email
+            && !email.is_empty()
+            && !is_email_address(email)
+        {
+            return Err(Error::bad_request("Invalid email: must be an e-mail address (name@domain)"));
+        }
         Ok(KeyChanges {
             name,
             plan,
-            email: string("email")?,
+            email,
             expires_at,
-            rate_limit_per_min: count("rate_limit_per_min", 0)?,
-            burst: count("burst", 1)?,
-            monthly_quota: count("monthly_quota", 0)?,
-            retention_days: count("retention_days", 1)?,
+            rate_limit_per_min: count("rate_limit_per_min")?,
+            burst: count("burst")?,
+            monthly_quota: count("monthly_quota")?,
+            retention_days: count("retention_days")?,
             spending_cap_usd,
         })
     }
@@ -230,6 +234,48 @@ impl KeyChanges {
         if let Some(value) = self.spending_cap_usd {
             overrides.spending_cap_usd = value;
         }
+    }
+}
+
+/// The range of each whole-number limit of a key or a plan. A rate of 0
+/// would leave a bucket that never refills; the upper bounds are far past
+/// any real use and keep the arithmetic on them exact.
+fn limit_range(name: &str) -> (i64, i64) {
+    match name {
+        "rate_limit_per_min" | "burst" => (1, 1_000_000_000),
+        "monthly_quota" => (0, 1_000_000_000_000),
+        // A century.
+        _ => (1, 36_500),
+    }
+}
+
+/// A whole-number limit (`rate_limit_per_min`, `burst`, `monthly_quota`,
+/// `retention_days`), checked against its range.
+fn limit_value(name: &str, value: &Value) -> Result<i64> {
+    let (low, high) = limit_range(name);
+    value
+        .as_i64()
+        .filter(|number| (low..=high).contains(number))
+        .ok_or_else(|| Error::bad_request(format!("Invalid {name}: must be an integer from {low} to {high}")))
+}
+
+/// A dollar amount (`spending_cap_usd`, `overage_price_usd`).
+fn dollar_value(name: &str, value: &Value) -> Result<f64> {
+    const MOST: f64 = 1_000_000_000.0;
+    value
+        .as_f64()
+        .filter(|amount| (0.0..=MOST).contains(amount))
+        .ok_or_else(|| Error::bad_request(format!("Invalid {name}: must be a number from 0 to 1000000000")))
+}
+
+/// A plausible e-mail address: one `@` with something on each side and no
+/// spaces. (Whether it receives mail is the operator's business.)
+fn is_email_address(text: &str) -> bool {
+    match text.split_once('@') {
+        Some((local, domain)) => {
+            !local.is_empty() && !domain.is_empty() && !domain.contains('@') && !text.contains(char::is_whitespace)
+        }
+        None => false,
     }
 }
 
@@ -355,24 +401,21 @@ fn plan_changes(mut plan: PlanRow, body: &Value) -> Result<PlanRow> {
     let object: &Map<String, Value> =
         body.as_object().ok_or_else(|| Error::bad_request("Invalid JSON body: expected an object"))?;
     for (name, value) in object {
-        let bad = || Error::bad_request(format!("Invalid {name}"));
+        let boolean =
+            || value.as_bool().ok_or_else(|| Error::bad_request(format!("Invalid {name}: must be true or false")));
+        // null: no quota (unlimited), or no window (all history).
+        let unlimited = |value: &Value| if value.is_null() { Ok(None) } else { limit_value(name, value).map(Some) };
         match name.as_str() {
             // The page sends the plan back whole; a plan keeps its name.
             "name" if value.as_str() == Some(plan.name.as_str()) => {}
             "name" => return Err(Error::bad_request(format!("Invalid name: plan '{}' cannot be renamed", plan.name))),
-            "rate_limit_per_min" => plan.rate_limit_per_min = value.as_i64().filter(|v| *v >= 0).ok_or_else(bad)?,
-            "burst" => plan.burst = value.as_i64().filter(|v| *v >= 1).ok_or_else(bad)?,
-            "monthly_quota" => {
-                plan.monthly_quota =
-                    if value.is_null() { None } else { Some(value.as_i64().filter(|v| *v >= 0).ok_or_else(bad)?) }
-            }
-            "overage" => plan.overage = value.as_bool().ok_or_else(bad)?,
-            "overage_price_usd" => plan.overage_price_usd = value.as_f64().filter(|v| *v >= 0.0).ok_or_else(bad)?,
-            "retention_days" => {
-                plan.retention_days =
-                    if value.is_null() { None } else { Some(value.as_i64().filter(|v| *v >= 1).ok_or_else(bad)?) }
-            }
-            "webhooks" => plan.webhooks = value.as_bool().ok_or_else(bad)?,
+            "rate_limit_per_min" => plan.rate_limit_per_min = limit_value(name, value)?,
+            "burst" => plan.burst = limit_value(name, value)?,
+            "monthly_quota" => plan.monthly_quota = unlimited(value)?,
+            "overage" => plan.overage = boolean()?,
+            "overage_price_usd" => plan.overage_price_usd = dollar_value(name, value)?,
+            "retention_days" => plan.retention_days = unlimited(value)?,
+            "webhooks" => plan.webhooks = boolean()?,
             other => return Err(Error::bad_request(format!("Unknown field '{other}'"))),
         }
     }

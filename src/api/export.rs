@@ -121,20 +121,27 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
         return Err(Error::bad_request("Invalid sort parameter: relevance needs a q parameter"));
     }
     let list = JobListRequest { filter, sort, limit, offset: 0, cursor: None, fields: None, include_total: false };
-    // Stop where the quota or spending cap would refuse the next call
-    // (this request's own call included), never past it.
-    let max_rows = match context.state.auth.calls_allowed(&caller.entry, &caller.limits) {
-        Some(calls) => (calls.max(1) * ROWS_PER_CALL).min(limit),
-        None => limit,
-    };
     let turn = match tokio::time::timeout(SLOT_WAIT, context.state.exports.clone().acquire_owned()).await {
         Ok(Ok(turn)) => turn,
         _ => {
-            return Err(Error::RateLimited {
-                message: format!("Too many exports are running ({EXPORTS_AT_ONCE} at a time); retry in a few seconds."),
+            // No rows were sent, so this is not a call.
+            let busy = Error::RateLimited {
+                message: format!(
+                    "Rate limit exceeded. Too many exports are running ({EXPORTS_AT_ONCE} at a time); retry in a few seconds."
+                ),
                 retry_after: BUSY_RETRY_AFTER,
-            });
+            };
+            return Ok(Handled::uncounted(super::error_response(context, &busy)));
         }
+    };
+    // The first call was taken with the request; each further started 100
+    // rows takes one more as the rows go out, and the export stops where
+    // the quota or spending cap refuses one. This is where that stop is
+    // now; exports of the same key running at once share the calls, so
+    // one may stop sooner (and then ends as a cut-off body does).
+    let max_rows = match context.state.auth.calls_allowed(&caller.entry, &caller.limits) {
+        Some(calls) => ((calls + 1) * ROWS_PER_CALL).min(limit),
+        None => limit,
     };
     let stall = std::time::Duration::from_secs(context.state.config.stall_timeout.max(1));
     // Set when the client stopped reading: the body then ends with an error
@@ -145,8 +152,7 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
     let min_seq = caller.min_seq(context.now);
     let now = context.now;
     let state = context.state.clone();
-    let entry = caller.entry.clone();
-    let limits = caller.limits.clone();
+    let caller = Caller { entry: caller.entry.clone(), limits: caller.limits.clone() };
     let feeder_cut_off = cut_off.clone();
     tokio::spawn(async move {
         let _turn = turn;
@@ -156,19 +162,24 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
             stall,
             cut_off: feeder_cut_off,
         };
+        let auth = state.clone();
         let outcome = state
             .store
             .readers
-            .read(move |conn| stream_rows(conn, &list, min_seq, now, format, max_rows, &feeder))
+            .read(move |conn| {
+                // Before rows 101, 201, ...: one more call, or the end.
+                let mut take_call = || {
+                    let taken = auth.auth.reserve_calls(&caller.entry, &caller.limits, 1).is_ok();
+                    if !taken {
+                        feeder.cut_off.store(true, Ordering::SeqCst);
+                    }
+                    taken
+                };
+                stream_rows(conn, &list, min_seq, now, format, max_rows, &feeder, &mut take_call)
+            })
             .await;
         match outcome {
-            Ok(rows) => {
-                // The first call was counted with the request; the rest now.
-                let calls = ((rows + ROWS_PER_CALL - 1) / ROWS_PER_CALL).max(1);
-                if calls > 1 {
-                    state.auth.record_call(&entry, &limits, calls - 1, true);
-                }
-            }
+            Ok(()) => {}
             Err(error) => {
                 tracing::error!(%error, "export failed mid-stream");
                 let _ = sender.send(Err(std::io::Error::other("export failed"))).await;
@@ -226,8 +237,10 @@ impl Feeder {
     }
 }
 
-/// Runs on a blocking thread: walks the rows and sends chunks. Returns how
-/// many rows were sent.
+/// Runs on a blocking thread: walks the rows and sends chunks, calling
+/// `take_call` before each started block of `ROWS_PER_CALL` rows after the
+/// first (false ends the export there).
+#[allow(clippy::too_many_arguments)]
 fn stream_rows(
     conn: &rusqlite::Connection,
     list: &JobListRequest,
@@ -236,14 +249,20 @@ fn stream_rows(
     format: Format,
     max_rows: i64,
     feeder: &Feeder,
-) -> Result<i64> {
+    take_call: &mut dyn FnMut() -> bool,
+) -> Result<()> {
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK_BYTES * 2);
     if format == Format::Csv {
         write_csv_row(&mut buffer, CSV_COLUMNS.iter().map(|column| column.to_string()))?;
     }
     let mut client_gone = false;
     let mut failure = None;
-    let rows = job_query::for_each_job(conn, list, min_seq, now, max_rows, |doc| {
+    let mut sent: i64 = 0;
+    job_query::for_each_job(conn, list, min_seq, now, max_rows, |doc| {
+        if sent > 0 && sent % ROWS_PER_CALL == 0 && !take_call() {
+            return false;
+        }
+        sent += 1;
         match format {
             Format::Ndjson => {
                 buffer.extend_from_slice(doc.as_bytes());
@@ -277,7 +296,7 @@ fn stream_rows(
     if !client_gone && !buffer.is_empty() {
         feeder.send(Bytes::from(buffer));
     }
-    Ok(rows)
+    Ok(())
 }
 
 fn write_csv_row(buffer: &mut Vec<u8>, fields: impl IntoIterator<Item = String>) -> Result<()> {

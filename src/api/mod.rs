@@ -15,7 +15,7 @@ pub mod public;
 pub mod webhooks;
 
 use crate::auth::limiter::Take;
-use crate::auth::{KeyEntry, Limits, keys};
+use crate::auth::{KeyEntry, Limits, Reserved, keys};
 use crate::clock::rfc3339_second;
 use crate::error::{Error, Result};
 use crate::http::response::{Body, Data, Envelope};
@@ -67,13 +67,19 @@ impl Caller {
 /// A handler's answer plus how it counts.
 pub struct Handled {
     pub response: Response<Body>,
-    /// Calls to count against the monthly quota (0: none).
-    pub calls: i64,
+    /// Whether it counts as a call against the monthly quota (an export
+    /// counts its further calls itself, as it streams).
+    pub counts: bool,
 }
 
 impl Handled {
     pub fn counted(response: Response<Body>) -> Handled {
-        Handled { response, calls: 1 }
+        Handled { response, counts: true }
+    }
+
+    /// An answer that is not a call: a refusal for want of a turn.
+    pub fn uncounted(response: Response<Body>) -> Handled {
+        Handled { response, counts: false }
     }
 }
 
@@ -124,7 +130,7 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
             // Without a key the answer is the plain 404 or 405.
             if request.headers().contains_key("x-api-key") && !path.starts_with("/admin") {
                 let (response, key_id) = match admit(&context, true, &request) {
-                    Admission::Admitted(admitted) => conclude(&context, admitted, Ok(Handled { response, calls: 1 })),
+                    Admission::Admitted(admitted) => conclude(&context, admitted, Ok(Handled::counted(response))),
                     Admission::Refused(response, key_id) => (response, key_id),
                 };
                 return outcome.ready(context, response, key_id);
@@ -142,13 +148,11 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
             Admission::Refused(response, key_id) => return outcome.ready(context, response, key_id),
         };
         let from_memory = match route {
-            Route::Health => Some(Ok(Handled {
-                response: envelope(&context, Envelope::ok(Data::empty()).with_message("API is healthy")),
-                calls: 0,
-            })),
-            Route::Usage => {
-                Some(public::usage(&context, &admitted.caller).map(|response| Handled { response, calls: 0 }))
-            }
+            Route::Health => Some(Ok(Handled::uncounted(envelope(
+                &context,
+                Envelope::ok(Data::empty()).with_message("API is healthy"),
+            )))),
+            Route::Usage => Some(public::usage(&context, &admitted.caller).map(Handled::uncounted)),
             _ => None,
         };
         if let Some(handled) = from_memory {
@@ -354,7 +358,8 @@ enum Admission {
 struct Admitted {
     caller: Caller,
     take: Take,
-    uses_quota: bool,
+    /// The call taken from the monthly quota (None: the route does not use it).
+    reserved: Option<Reserved>,
 }
 
 /// The keyed pipeline before the handler: failed-auth throttle, key,
@@ -387,14 +392,24 @@ fn admit(context: &Context, uses_quota: bool, request: &Request<Incoming>) -> Ad
         add_limit_headers(context, &mut response, &entry, &limits, &take);
         return Admission::Refused(response, Some(entry.id.clone()));
     }
-    if uses_quota && let Err(error) = state.auth.check_quota(&entry, &limits) {
-        state.auth.record_quota_refused(&entry);
-        state.metrics.quota_refused.fetch_add(1, Ordering::Relaxed);
-        let mut response = error_response(context, &error);
-        add_limit_headers(context, &mut response, &entry, &limits, &take);
-        return Admission::Refused(response, Some(entry.id.clone()));
-    }
-    Admission::Admitted(Admitted { caller: Caller { entry, limits }, take, uses_quota })
+    // The call is taken from the quota now, before the handler runs, so
+    // that requests running at once cannot all pass a check that only one
+    // of them fits; `conclude` gives it back if the answer does not count.
+    let reserved = if uses_quota {
+        match state.auth.reserve_calls(&entry, &limits, 1) {
+            Ok(reserved) => Some(reserved),
+            Err(error) => {
+                state.auth.record_quota_refused(&entry);
+                state.metrics.quota_refused.fetch_add(1, Ordering::Relaxed);
+                let mut response = error_response(context, &error);
+                add_limit_headers(context, &mut response, &entry, &limits, &take);
+                return Admission::Refused(response, Some(entry.id.clone()));
+            }
+        }
+    } else {
+        None
+    };
+    Admission::Admitted(Admitted { caller: Caller { entry, limits }, take, reserved })
 }
 
 /// The keyed handlers that read the database. Each one's future is boxed
@@ -412,11 +427,15 @@ async fn keyed(context: &Context, caller: &Caller, route: Route, request: Reques
 /// The keyed pipeline after the handler: count the call, add the limit
 /// headers.
 fn conclude(context: &Context, admitted: Admitted, handled: Result<Handled>) -> (Response<Body>, Option<Arc<str>>) {
-    let Admitted { caller, take, uses_quota } = admitted;
-    let Handled { mut response, calls } =
-        handled.unwrap_or_else(|error| Handled { response: error_response(context, &error), calls: 1 });
-    let counted = uses_quota && calls > 0 && response.status() != StatusCode::NOT_MODIFIED;
-    context.state.auth.record_call(&caller.entry, &caller.limits, calls.max(1), counted);
+    let Admitted { caller, take, reserved } = admitted;
+    let Handled { mut response, counts } =
+        handled.unwrap_or_else(|error| Handled::counted(error_response(context, &error)));
+    let auth = &context.state.auth;
+    if let Some(reserved) = reserved {
+        let counted = counts && response.status() != StatusCode::NOT_MODIFIED;
+        auth.release_calls(&caller.entry, reserved, i64::from(counted));
+    }
+    auth.record_request(&caller.entry);
     add_limit_headers(context, &mut response, &caller.entry, &caller.limits, &take);
     (response, Some(caller.entry.id.clone()))
 }
@@ -453,15 +472,27 @@ fn add_limit_headers(context: &Context, response: &mut Response<Body>, entry: &K
     end_field(&X_RATELIMIT_LIMIT, &text);
     number(&mut text, take.remaining);
     end_field(&X_RATELIMIT_REMAINING, &text);
-    number(&mut text, (context.now.max(0) as u64).saturating_add(take.seconds_to_full));
+    // The Unix second by which the bucket is full: rounded up from the
+    // request's millisecond, so a client that waits until then finds it full.
+    let full_at = match take.millis_to_full {
+        0 => context.now.max(0) as u64,
+        millis => (context.now_millis.max(0) as u64).saturating_add(millis).div_ceil(1000),
+    };
+    number(&mut text, full_at);
     end_field(&X_RATELIMIT_RESET, &text);
     number(&mut text, limits.burst);
     end_field(&X_RATELIMIT_BURST, &text);
+    // Two policies: the long-run rate, and the bucket itself (`burst`
+    // calls, refilled from empty in `w` seconds), which `RateLimit`
+    // reports on, so that its remaining never exceeds its policy's quota.
     text.extend_from_slice(b"\"per-minute\";q=");
     number(&mut text, limits.rate_limit_per_min);
-    text.extend_from_slice(b";w=60");
+    text.extend_from_slice(b";w=60, \"burst\";q=");
+    number(&mut text, limits.burst);
+    text.extend_from_slice(b";w=");
+    number(&mut text, (limits.burst.saturating_mul(60)).div_ceil(limits.rate_limit_per_min.max(1)));
     end_field(&RATELIMIT_POLICY, &text);
-    text.extend_from_slice(b"\"per-minute\";r=");
+    text.extend_from_slice(b"\"burst\";r=");
     number(&mut text, take.remaining);
     text.extend_from_slice(b";t=");
     number(&mut text, take.seconds_to_full);

@@ -25,8 +25,11 @@ pub struct Take {
     pub allowed: bool,
     /// Whole tokens left after this request.
     pub remaining: u64,
-    /// Seconds until the bucket is full again.
+    /// Seconds until the bucket is full again (rounded up).
     pub seconds_to_full: u64,
+    /// The same in milliseconds (rounded up), for a reset time in Unix
+    /// seconds that is never early.
+    pub millis_to_full: u64,
     /// Seconds until one token is available (for Retry-After).
     pub retry_after: u64,
 }
@@ -51,10 +54,15 @@ impl TokenBucket {
         let seconds = |missing: f64| -> u64 {
             if missing <= 0.0 || rate_per_milli <= 0.0 { 0 } else { (missing / rate_per_milli / 1000.0).ceil() as u64 }
         };
+        let millis_to_full = match capacity as f64 - state.tokens {
+            missing if missing > 0.0 && rate_per_milli > 0.0 => (missing / rate_per_milli).ceil() as u64,
+            _ => 0,
+        };
         Take {
             allowed,
             remaining: state.tokens.floor() as u64,
             seconds_to_full: seconds(capacity as f64 - state.tokens),
+            millis_to_full,
             retry_after: if allowed { 0 } else { seconds(1.0 - state.tokens).max(1) },
         }
     }
@@ -92,6 +100,7 @@ mod tests {
         assert!(!refused.allowed);
         assert_eq!(refused.retry_after, 6, "10 a minute is one every 6 s");
         assert_eq!(refused.seconds_to_full, 120);
+        assert_eq!(refused.millis_to_full, 120_000);
         assert!(bucket.take(20, 10, 6_000).allowed);
         assert!(!bucket.take(20, 10, 6_000).allowed);
         // A long pause refills to capacity, never beyond.

@@ -89,6 +89,44 @@ pub struct Limits {
     pub webhooks: bool,
 }
 
+/// Calls taken from a key's month by `Auth::reserve_calls`.
+#[derive(Debug, Clone, Copy)]
+pub struct Reserved {
+    /// The month they count in (`year * 12 + month0`).
+    month: i64,
+    pub calls: i64,
+    /// How many of them (the last ones) were past the quota.
+    overage: i64,
+}
+
+/// How many more calls a month's usage leaves under the quota and the
+/// spending cap (None: no limit).
+fn allowed_calls(limits: &Limits, usage: &MonthUsage) -> Option<i64> {
+    let quota = limits.monthly_quota?;
+    let within_quota = (quota - usage.calls).max(0);
+    if !limits.overage {
+        return Some(within_quota);
+    }
+    let cap = limits.spending_cap_usd?;
+    let affordable = if limits.overage_price_usd > 0.0 {
+        (cap / limits.overage_price_usd + 1e-9).floor() as i64
+    } else {
+        i64::MAX / 2
+    };
+    Some(within_quota.saturating_add((affordable - usage.overage_calls).max(0)))
+}
+
+/// A dollar amount as people write it: cents, and finer digits only when
+/// the amount has them ($0.02, $0.015, $12.50).
+fn dollars(amount: f64) -> String {
+    let text = format!("{amount:.6}");
+    let trimmed = text.trim_end_matches('0');
+    match trimmed.split_once('.') {
+        Some((_, fraction)) if fraction.len() >= 2 => trimmed.to_string(),
+        _ => format!("{amount:.2}"),
+    }
+}
+
 /// One key in memory: its row, its bucket and its counters.
 #[derive(Debug)]
 pub struct KeyEntry {
@@ -103,6 +141,10 @@ pub struct KeyEntry {
     calls_this_month: AtomicI64,
     overage_calls: AtomicI64,
     last_used_at: AtomicI64,
+    /// Held while calls are taken from or given back to the month, so that
+    /// checking the quota and counting against it are one step: concurrent
+    /// requests of a key can never take more than it allows between them.
+    counting: Mutex<()>,
 }
 
 /// A key's row with its effective limits (None: its plan is unknown).
@@ -239,6 +281,7 @@ impl Auth {
             calls_this_month: AtomicI64::new(0),
             overage_calls: AtomicI64::new(0),
             last_used_at: AtomicI64::new(row.last_used_at.unwrap_or(0)),
+            counting: Mutex::new(()),
             view: RwLock::new(KeyView { row: Arc::new(row.clone()), limits }),
         });
         self.by_hash.insert(row.key_hash, entry.clone());
@@ -357,81 +400,87 @@ impl Auth {
     }
 
     /// How many more calls this month the quota and spending cap allow
-    /// (None: no limit). Exports use it to stop where the next call would be
-    /// refused instead of overshooting.
+    /// (None: no limit). An export states it as its row limit.
     pub fn calls_allowed(&self, entry: &KeyEntry, limits: &Limits) -> Option<i64> {
-        let quota = limits.monthly_quota?;
-        let usage = self.month_usage(entry);
-        let within_quota = (quota - usage.calls).max(0);
-        if !limits.overage {
-            return Some(within_quota);
-        }
-        let cap = limits.spending_cap_usd?;
-        let affordable = if limits.overage_price_usd > 0.0 {
-            (cap / limits.overage_price_usd + 1e-9).floor() as i64
-        } else {
-            i64::MAX / 2
-        };
-        Some(within_quota + (affordable - usage.overage_calls).max(0))
+        allowed_calls(limits, &self.month_usage(entry))
     }
 
-    /// Refuses a call that the monthly quota or spending cap does not allow.
-    pub fn check_quota(&self, entry: &KeyEntry, limits: &Limits) -> Result<()> {
-        let Some(quota) = limits.monthly_quota else { return Ok(()) };
+    /// Takes `calls` calls from the key's month, or refuses them all (429)
+    /// when the monthly quota or the spending cap does not allow that many.
+    /// Calls past the quota are counted as overage. Checking and counting
+    /// are one step under the key's lock, so concurrent requests (or
+    /// exports, which take a call per started 100 rows as they stream)
+    /// never get past the quota or cap between them.
+    pub fn reserve_calls(&self, entry: &KeyEntry, limits: &Limits, calls: i64) -> Result<Reserved> {
+        let _counting = entry.counting.lock().expect("key counting lock");
         let usage = self.month_usage(entry);
-        if usage.calls < quota {
-            return Ok(());
+        if allowed_calls(limits, &usage).is_some_and(|allowed| allowed < calls) {
+            return Err(self.quota_refusal(limits, &usage));
         }
+        let total = entry.calls_this_month.fetch_add(calls, Ordering::Relaxed) + calls;
+        let overage = match limits.monthly_quota {
+            Some(quota) => calls.min(total - quota).max(0),
+            None => 0,
+        };
+        entry.overage_calls.fetch_add(overage, Ordering::Relaxed);
+        self.add_pending(&entry.id, self.clock.now_unix(), |delta| {
+            delta.counted += calls;
+            delta.overage += overage;
+        });
+        Ok(Reserved { month: entry.month.load(Ordering::Relaxed), calls, overage })
+    }
+
+    /// Gives back the calls of `reserved` beyond the first `used` (a 304,
+    /// or an answer that does not count). Calls taken in a month that has
+    /// ended since stay where they were counted.
+    pub fn release_calls(&self, entry: &KeyEntry, reserved: Reserved, used: i64) {
+        let unused = reserved.calls - used.clamp(0, reserved.calls);
+        if unused == 0 {
+            return;
+        }
+        let _counting = entry.counting.lock().expect("key counting lock");
+        self.roll_month(entry);
+        if entry.month.load(Ordering::Relaxed) != reserved.month {
+            return;
+        }
+        // The overage calls were the last ones taken, so they go back first.
+        let overage = unused.min(reserved.overage);
+        entry.calls_this_month.fetch_sub(unused, Ordering::Relaxed);
+        entry.overage_calls.fetch_sub(overage, Ordering::Relaxed);
+        self.add_pending(&entry.id, self.clock.now_unix(), |delta| {
+            delta.counted -= unused;
+            delta.overage -= overage;
+        });
+    }
+
+    /// Why the next call is refused, given a month's usage that the quota
+    /// or the spending cap does not let go further.
+    fn quota_refusal(&self, limits: &Limits, usage: &MonthUsage) -> Error {
+        let quota = limits.monthly_quota.unwrap_or(0);
         let now = self.clock.now();
         let resets = next_month_start(now);
         let retry_after = (resets - now).num_seconds().max(1) as u64;
-        if !limits.overage {
-            return Err(Error::RateLimited {
-                message: format!(
-                    "Monthly quota of {quota} calls exceeded. Upgrade your plan or wait until the quota resets at {}.",
-                    crate::clock::format_rfc3339(resets)
-                ),
-                retry_after,
-            });
-        }
-        if let Some(cap) = limits.spending_cap_usd {
-            let next_cost = (usage.overage_calls + 1) as f64 * limits.overage_price_usd;
-            if next_cost > cap + 1e-9 {
-                return Err(Error::RateLimited {
-                    message: format!(
-                        "Monthly quota of {quota} calls exceeded and the spending cap of ${cap:.2} is reached; overage calls are refused until {}. Raise the cap or upgrade your plan.",
-                        crate::clock::format_rfc3339(resets)
-                    ),
-                    retry_after,
-                });
-            }
-        }
-        Ok(())
+        let calls = if quota == 1 { "call" } else { "calls" };
+        let resets = crate::clock::format_rfc3339(resets);
+        let message = match limits.spending_cap_usd {
+            Some(cap) if limits.overage && usage.calls >= quota => format!(
+                "Monthly quota of {quota} {calls} exceeded and the spending cap of ${} is reached; overage calls are refused until {resets}. Raise the cap or upgrade your plan.",
+                dollars(cap)
+            ),
+            _ => format!(
+                "Monthly quota of {quota} {calls} exceeded. Upgrade your plan or wait until the quota resets at {resets}."
+            ),
+        };
+        Error::RateLimited { message, retry_after }
     }
 
-    /// Counts `calls` answered calls against the month (export counts one
-    /// per started 100 rows); `counted` false for calls that only use the
-    /// per-minute limit (/health, /usage, 304s).
-    pub fn record_call(&self, entry: &KeyEntry, limits: &Limits, calls: i64, counted: bool) {
+    /// Notes a request of the key (its day's request count, last used).
+    /// Calls against the quota are counted by `reserve_calls`.
+    pub fn record_request(&self, entry: &KeyEntry) {
         let now = self.clock.now_unix();
         entry.last_used_at.store(now, Ordering::Relaxed);
-        let mut overage = 0;
-        if counted {
-            self.roll_month(entry);
-            let total = entry.calls_this_month.fetch_add(calls, Ordering::Relaxed) + calls;
-            if let Some(quota) = limits.monthly_quota {
-                overage = calls.min(total - quota).max(0);
-                if overage > 0 {
-                    entry.overage_calls.fetch_add(overage, Ordering::Relaxed);
-                }
-            }
-        }
         self.add_pending(&entry.id, now, |delta| {
             delta.requests += 1;
-            if counted {
-                delta.counted += calls;
-                delta.overage += overage;
-            }
             delta.last_used_at = Some(now);
         });
     }

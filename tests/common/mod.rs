@@ -135,6 +135,24 @@ impl TestApp {
         TestResponse { status, headers, body }
     }
 
+    /// GET with an API key, for a streamed body that may end in an error
+    /// (a cut-off export): the status, the bytes received, and whether the
+    /// body ended whole.
+    pub async fn get_stream(&self, path: &str, key: &str) -> (StatusCode, Vec<u8>, bool) {
+        let request = Request::get(format!("{}{}", self.url, path)).header("x-api-key", key);
+        let response = self.client.request(request.body(Full::new(Bytes::new())).unwrap()).await.unwrap();
+        let status = response.status();
+        let mut body = response.into_body();
+        let mut received = Vec::new();
+        loop {
+            match body.frame().await {
+                Some(Ok(frame)) => received.extend_from_slice(frame.data_ref().map(|data| &data[..]).unwrap_or(&[])),
+                Some(Err(_)) => return (status, received, false),
+                None => return (status, received, true),
+            }
+        }
+    }
+
     /// GET with an API key.
     pub async fn get(&self, path: &str, key: &str) -> TestResponse {
         self.request(Method::GET, path, &[("x-api-key", key)], Bytes::new()).await

@@ -107,6 +107,7 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
         clock,
         admin_token_hash: Arc::new(admin_token_hash),
         draining: Default::default(),
+        closing: Arc::new(tokio::sync::watch::channel(false).0),
         request_log: Default::default(),
         metrics: Arc::new(metrics::Metrics::counting_checkpoints(wal_checkpoints)),
         webhook_wakeup,

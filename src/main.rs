@@ -6,7 +6,7 @@ use anyhow::{Context as _, Result, bail};
 use clap::{Parser, Subcommand};
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::signal::unix::{Signal, SignalKind};
 use upjobs::api::admin::{KeyChanges, new_key_row};
 use upjobs::clock::{Clock, format_unix, parse_time_or_date};
@@ -229,7 +229,7 @@ fn open_store_without_ingest(db: &Path) -> Result<Store> {
 fn serve(config: ServeConfig) -> Result<()> {
     let _log_writer = init_server_logging(config.log_format);
     let runtime = tokio::runtime::Runtime::new().context("starting the async runtime")?;
-    runtime.block_on(async move {
+    let served = runtime.block_on(async move {
         let listen = config.listen;
         let listener = tokio::net::TcpListener::bind(listen).await.map_err(|error| match error.kind() {
             std::io::ErrorKind::AddrInUse => anyhow::anyhow!(
@@ -255,9 +255,9 @@ fn serve(config: ServeConfig) -> Result<()> {
         // SIGTERM; a SIGHUP that meant "reload the certificate" kills).
         let install = |kind: SignalKind| tokio::signal::unix::signal(kind).context("installing a signal handler");
         let (terminate, interrupt) = (install(SignalKind::terminate())?, install(SignalKind::interrupt())?);
-        if let Some(tls) = tls.clone() {
-            tokio::spawn(reload_tls_on_hangup(tls, install(SignalKind::hangup())?));
-        }
+        // SIGHUP reloads the certificate; without TLS there is nothing to
+        // reload, but the signal (`systemctl reload`) must not stop the server.
+        tokio::spawn(reload_on_hangup(tls.clone(), install(SignalKind::hangup())?));
         let mut out = std::io::stdout().lock();
         writeln!(out, "upjobs listening on {scheme}://{address}")?;
         if let Some(token) = &startup.generated_admin_token {
@@ -282,7 +282,12 @@ fn serve(config: ServeConfig) -> Result<()> {
         upjobs::run(listener, state, tls, shutdown_signal(terminate, interrupt)).await?;
         tracing::info!("stopped cleanly");
         Ok(())
-    })
+    });
+    // Everything that must be written was written; do not wait for blocking
+    // work that outlived the drain (a query still running for a client
+    // that is gone).
+    runtime.shutdown_timeout(Duration::from_secs(1));
+    served
 }
 
 async fn shutdown_signal(mut terminate: Signal, mut interrupt: Signal) {
@@ -293,11 +298,12 @@ async fn shutdown_signal(mut terminate: Signal, mut interrupt: Signal) {
     tracing::info!("shutting down: draining in-flight requests");
 }
 
-async fn reload_tls_on_hangup(tls: upjobs::tls::TlsAcceptor, mut hangup: Signal) {
+async fn reload_on_hangup(tls: Option<upjobs::tls::TlsAcceptor>, mut hangup: Signal) {
     while hangup.recv().await.is_some() {
-        match tls.reload() {
-            Ok(()) => tracing::info!("TLS certificate reloaded"),
-            Err(error) => tracing::error!(%error, "TLS reload failed; keeping the old certificate"),
+        match tls.as_ref().map(upjobs::tls::TlsAcceptor::reload) {
+            Some(Ok(())) => tracing::info!("TLS certificate reloaded"),
+            Some(Err(error)) => tracing::error!(%error, "TLS reload failed; keeping the old certificate"),
+            None => tracing::info!("SIGHUP: nothing to reload (no TLS certificate); still serving"),
         }
     }
 }

@@ -44,6 +44,10 @@ pub struct Shared {
     pub admin_token_hash: Arc<KeyHash>,
     /// Set when shutdown begins: `/readyz` answers 503.
     pub draining: Arc<AtomicBool>,
+    /// Set when the drain time is up: streams still running (an export to
+    /// a client that stopped reading) end then instead of holding the
+    /// shutdown until their stall timeout.
+    pub closing: Arc<tokio::sync::watch::Sender<bool>>,
     /// Request metadata waiting for the flusher to write it.
     pub request_log: RequestLogBuffer,
     /// Prometheus counters.

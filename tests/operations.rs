@@ -283,7 +283,7 @@ async fn metrics_are_prometheus_text_behind_the_token() {
 }
 
 #[test]
-fn sigterm_drains_flushes_and_exits_zero() {
+fn sighup_keeps_serving_and_sigterm_drains_flushes_and_exits_zero() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("t.db");
     let (mut child, address) = start_binary(&db, &[]);
@@ -299,6 +299,13 @@ fn sigterm_drains_flushes_and_exits_zero() {
         );
         assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     }
+    // `systemctl reload` sends SIGHUP: with no certificate to reload, the
+    // server goes on serving.
+    Command::new("kill").args(["-HUP", &child.id().to_string()]).status().unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(child.try_wait().unwrap().is_none(), "SIGHUP stopped the server");
+    let answer = raw_request(&address, b"GET /livez HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
     let status = Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
     assert!(status.success());
     let exit = child.wait().unwrap();
@@ -309,6 +316,49 @@ fn sigterm_drains_flushes_and_exits_zero() {
     assert_eq!(calls, 3);
     let wal = dir.path().join("t.db-wal");
     assert!(!wal.exists() || std::fs::metadata(&wal).unwrap().len() == 0, "WAL checkpointed");
+}
+
+/// An export whose client stopped reading does not hold the shutdown past
+/// the 10-second drain: the stream is ended when the drain time is up.
+#[tokio::test]
+async fn a_stalled_export_does_not_hold_the_shutdown_past_the_drain() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("stall.db");
+    let jobs = Command::new(binary()).args(["gen", "--count", "4000", "--days", "3"]).output().unwrap();
+    let mut import = Command::new(binary())
+        .args(["import", "--db", db.to_str().unwrap(), "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    import.stdin.take().unwrap().write_all(&jobs.stdout).unwrap();
+    assert!(import.wait().unwrap().success());
+    let (mut child, address) = start_binary(&db, &[]);
+    let answer = raw_request(
+        &address,
+        format!("POST /admin/api/keys HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {ADMIN_TOKEN}\r\nContent-Length: 32\r\nConnection: close\r\n\r\n{{\"name\":\"s\",\"plan\":\"enterprise\"}}").as_bytes(),
+    );
+    let key = answer.split("\"key\":\"").nth(1).unwrap().split('"').next().unwrap().to_string();
+    // An export on a connection with a tiny receive buffer that reads its
+    // status line and then nothing more.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(4096).unwrap();
+    let mut stream = socket.connect(address.parse().unwrap()).await.unwrap();
+    let request = format!("GET /jobs/export?format=ndjson HTTP/1.1\r\nhost: x\r\nx-api-key: {key}\r\n\r\n");
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut start = [0u8; 12];
+    stream.read_exact(&mut start).await.unwrap();
+    assert_eq!(&start, b"HTTP/1.1 200", "{}", String::from_utf8_lossy(&start));
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let stopping = Instant::now();
+    Command::new("kill").args(["-TERM", &child.id().to_string()]).status().unwrap();
+    let exit = tokio::task::spawn_blocking(move || child.wait().unwrap()).await.unwrap();
+    assert!(exit.success(), "{exit:?}");
+    // The drain waits 10 s for the export; the stop then takes little more.
+    let took = stopping.elapsed();
+    assert!(took < Duration::from_secs(14), "the stop took {took:?}");
+    drop(stream);
 }
 
 /// An `upjobs import` stopped midway leaves the full-text index set to bulk

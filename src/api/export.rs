@@ -161,6 +161,7 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
             runtime: tokio::runtime::Handle::current(),
             stall,
             cut_off: feeder_cut_off,
+            closing: state.closing.subscribe(),
         };
         let auth = state.clone();
         let outcome = state
@@ -218,6 +219,8 @@ struct Feeder {
     /// How long a chunk may wait for the client to take the one before it.
     stall: std::time::Duration,
     cut_off: Arc<AtomicBool>,
+    /// Becomes true when the server's drain time is up.
+    closing: tokio::sync::watch::Receiver<bool>,
 }
 
 impl Feeder {
@@ -225,11 +228,23 @@ impl Feeder {
     /// (then the export ends and its connection is cut).
     fn send(&self, chunk: Bytes) -> bool {
         use tokio::sync::mpsc::error::SendTimeoutError;
-        match self.runtime.block_on(self.sender.send_timeout(Ok(Frame::data(chunk)), self.stall)) {
-            Ok(()) => true,
-            Err(SendTimeoutError::Closed(_)) => false,
-            Err(SendTimeoutError::Timeout(_)) => {
+        let mut closing = self.closing.clone();
+        let sent = self.runtime.block_on(async {
+            tokio::select! {
+                sent = self.sender.send_timeout(Ok(Frame::data(chunk)), self.stall) => Some(sent),
+                _ = closing.wait_for(|closing| *closing) => None,
+            }
+        });
+        match sent {
+            Some(Ok(())) => true,
+            Some(Err(SendTimeoutError::Closed(_))) => false,
+            Some(Err(SendTimeoutError::Timeout(_))) => {
                 tracing::info!(seconds = self.stall.as_secs(), "export cut off: the client stopped reading");
+                self.cut_off.store(true, Ordering::SeqCst);
+                false
+            }
+            None => {
+                tracing::info!("export cut off: the server is stopping");
                 self.cut_off.store(true, Ordering::SeqCst);
                 false
             }

@@ -84,7 +84,10 @@ pub async fn serve(
     drop(listener);
     tokio::select! {
         () = graceful.shutdown() => tracing::info!("all connections finished"),
-        () = tokio::time::sleep(DRAIN_TIMEOUT) => tracing::warn!("drain timeout: closing remaining connections"),
+        () = tokio::time::sleep(DRAIN_TIMEOUT) => {
+            tracing::warn!("drain timeout: closing remaining connections");
+            state.closing.send_replace(true);
+        }
     }
 }
 

@@ -40,7 +40,7 @@ pub struct ServeConfig {
     #[arg(long, env = "UPJOBS_INBOX")]
     pub inbox: Option<PathBuf>,
     /// An HTTP(S) URL polled for jobs (repeatable).
-    #[arg(long = "feed", env = "UPJOBS_FEED", value_delimiter = ',')]
+    #[arg(long = "feed", env = "UPJOBS_FEED", value_delimiter = ',', value_parser = parse_feed)]
     pub feeds: Vec<String>,
     /// How often feeds are polled, in seconds.
     #[arg(long, env = "UPJOBS_FEED_INTERVAL", default_value_t = 300)]
@@ -49,10 +49,21 @@ pub struct ServeConfig {
     #[arg(long, env = "UPJOBS_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]
     pub log_format: LogFormat,
     /// Spam score at or above which a job is hidden.
-    #[arg(long, env = "UPJOBS_SPAM_THRESHOLD", default_value_t = crate::ingest::spam::DEFAULT_SPAM_THRESHOLD)]
+    #[arg(
+        long,
+        env = "UPJOBS_SPAM_THRESHOLD",
+        default_value_t = crate::ingest::spam::DEFAULT_SPAM_THRESHOLD,
+        allow_negative_numbers = true,
+        value_parser = parse_threshold
+    )]
     pub spam_threshold: f64,
     /// Webhook retry delays, comma-separated (`5s,5m,30m,2h,5h,10h,10h`).
-    #[arg(long, env = "UPJOBS_WEBHOOK_RETRY_SCHEDULE", default_value = "5s,5m,30m,2h,5h,10h,10h")]
+    #[arg(
+        long,
+        env = "UPJOBS_WEBHOOK_RETRY_SCHEDULE",
+        default_value = "5s,5m,30m,2h,5h,10h,10h",
+        value_parser = parse_schedule_flag
+    )]
     pub webhook_retry_schedule: String,
     /// Allow webhook targets on loopback and private networks (air-gapped installs).
     #[arg(long, env = "UPJOBS_WEBHOOK_ALLOW_PRIVATE", value_parser = BoolishValueParser::new())]
@@ -61,17 +72,17 @@ pub struct ServeConfig {
     #[arg(long, env = "UPJOBS_WEBHOOK_DISABLE_AFTER_DAYS", default_value_t = 5)]
     pub webhook_disable_after_days: u64,
     /// Never keep jobs older than this many days, whatever the keys allow.
-    #[arg(long, env = "UPJOBS_MAX_RETENTION_DAYS")]
+    #[arg(long, env = "UPJOBS_MAX_RETENTION_DAYS", allow_negative_numbers = true, value_parser = parse_days)]
     pub max_retention_days: Option<i64>,
     /// Seconds between retention prunes.
     #[arg(long, env = "UPJOBS_PRUNE_INTERVAL", default_value_t = 3600)]
     pub prune_interval: u64,
     /// Days of request log and webhook attempts to keep.
-    #[arg(long, env = "UPJOBS_LOG_RETENTION_DAYS", default_value_t = 30)]
+    #[arg(long, env = "UPJOBS_LOG_RETENTION_DAYS", default_value_t = 30, allow_negative_numbers = true, value_parser = parse_days)]
     pub log_retention_days: i64,
     /// Most connections served at once; one more is accepted and closed at
     /// once (the client sees the connection reset and may retry).
-    #[arg(long, env = "UPJOBS_MAX_CONNECTIONS", default_value_t = 4096)]
+    #[arg(long, env = "UPJOBS_MAX_CONNECTIONS", default_value_t = 4096, value_parser = parse_at_least_one)]
     pub max_connections: usize,
     /// Largest ingest body (`POST /admin/api/jobs`), bytes.
     #[arg(long, env = "UPJOBS_MAX_INGEST_BYTES", default_value_t = 64 * 1024 * 1024)]
@@ -107,6 +118,44 @@ pub struct ServeConfig {
 }
 
 /// `--trusted-proxy`: `10.0.0.0/8`, `::1/128`, or a bare address (`127.0.0.1`).
+/// `--feed`: an http(s) URL; spaces around it (`a, b` in UPJOBS_FEED) go.
+fn parse_feed(value: &str) -> Result<String, String> {
+    let value = value.trim();
+    match value.parse::<hyper::Uri>() {
+        Ok(uri) if matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some() => Ok(value.to_string()),
+        _ => Err("expected an http:// or https:// URL".to_string()),
+    }
+}
+
+/// `--spam-threshold`: a score of 0 or more.
+pub fn parse_threshold(value: &str) -> Result<f64, String> {
+    match value.trim().parse::<f64>() {
+        Ok(threshold) if threshold.is_finite() && threshold >= 0.0 => Ok(threshold),
+        _ => Err("expected a number of 0 or more, such as 1 or 1.5".to_string()),
+    }
+}
+
+/// Day counts (`--max-retention-days`, `--log-retention-days`): 1 to 36,500.
+pub fn parse_days(value: &str) -> Result<i64, String> {
+    match value.trim().parse::<i64>() {
+        Ok(days) if (1..=36_500).contains(&days) => Ok(days),
+        _ => Err("expected a whole number of days from 1 to 36500".to_string()),
+    }
+}
+
+/// A count that must be at least one (`--max-connections`).
+fn parse_at_least_one(value: &str) -> Result<usize, String> {
+    match value.trim().parse::<usize>() {
+        Ok(count) if count >= 1 => Ok(count),
+        _ => Err("expected a whole number of 1 or more".to_string()),
+    }
+}
+
+/// `--webhook-retry-schedule`, checked at start (kept as written).
+fn parse_schedule_flag(value: &str) -> Result<String, String> {
+    parse_schedule(value).map(|_| value.to_string())
+}
+
 fn parse_proxy(value: &str) -> Result<IpNet, String> {
     let value = value.trim();
     value

@@ -48,6 +48,10 @@ pub enum Error {
     /// Anything else unexpected; logged, never sent.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A setting or a file an operator gave that cannot be used (at start,
+    /// or by a command); the message says what to change.
+    #[error("{0}")]
+    Setup(String),
 }
 
 impl Error {
@@ -57,6 +61,10 @@ impl Error {
 
     pub fn internal(message: impl std::fmt::Display) -> Self {
         Error::Internal(message.to_string())
+    }
+
+    pub fn setup(message: impl std::fmt::Display) -> Self {
+        Error::Setup(message.to_string())
     }
 
     /// The status code and the message the client sees.
@@ -74,7 +82,7 @@ impl Error {
             Error::Timeout => (StatusCode::SERVICE_UNAVAILABLE, self.to_string()),
             Error::BodyTimeout { .. } => (StatusCode::REQUEST_TIMEOUT, self.to_string()),
             Error::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, self.to_string()),
-            Error::Database(_) | Error::Internal(_) => {
+            Error::Database(_) | Error::Internal(_) | Error::Setup(_) => {
                 (StatusCode::INTERNAL_SERVER_ERROR, "Internal server error. Please try again later.".to_string())
             }
         }

@@ -123,10 +123,10 @@ fn resolve_admin_token(config: &ServeConfig, store: &Store, startup: &mut Startu
     }
     if let Some(path) = &config.admin_token_file {
         let text = std::fs::read_to_string(path)
-            .map_err(|error| Error::internal(format!("cannot read --admin-token-file {}: {error}", path.display())))?;
+            .map_err(|error| Error::setup(format!("cannot read --admin-token-file {}: {error}", path.display())))?;
         let token = text.lines().next().unwrap_or("").trim().to_string();
         if token.is_empty() {
-            return Err(Error::internal(format!("--admin-token-file {} is empty", path.display())));
+            return Err(Error::setup(format!("--admin-token-file {} is empty", path.display())));
         }
         return Ok(keys::hash_secret(&token));
     }
@@ -214,7 +214,7 @@ pub async fn run(
     if let Some(address) = state.config.metrics_listen {
         let listener = tokio::net::TcpListener::bind(address)
             .await
-            .map_err(|error| Error::internal(format!("cannot listen on --metrics-listen {address}: {error}")))?;
+            .map_err(|error| Error::setup(format!("cannot listen on --metrics-listen {address}: {error}")))?;
         tracing::info!(%address, "serving /metrics without a token on the metrics listener");
         background.push(tokio::spawn(http::serve_metrics(listener, state.clone(), stop_background.subscribe())));
     }

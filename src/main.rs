@@ -3,7 +3,8 @@
 mod memory;
 
 use anyhow::{Context as _, Result, bail};
-use clap::{Parser, Subcommand};
+use clap::parser::ValueSource;
+use clap::{ArgMatches, CommandFactory, FromArgMatches, Subcommand};
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,7 +16,7 @@ use upjobs::ingest::{IngestOptions, IngestReport, sources};
 use upjobs::store::jobs::SearchMerging;
 use upjobs::store::{self, Store, keys as key_rows};
 
-#[derive(Parser)]
+#[derive(clap::Parser)]
 #[command(name = "upjobs", version, about = "A self-hosted Upwork jobs API in one binary")]
 struct Cli {
     #[command(subcommand)]
@@ -24,8 +25,7 @@ struct Cli {
 
 #[derive(clap::Args, Clone)]
 struct DbArg {
-    /// The database file (before or after a `keys` action: `keys --db F list`
-    /// and `keys list --db F` are the same).
+    /// The database file.
     #[arg(long, env = "UPJOBS_DB", default_value = "./upjobs.db", global = true)]
     db: PathBuf,
 }
@@ -42,7 +42,13 @@ enum Command {
         #[arg(required = true)]
         files: Vec<PathBuf>,
         /// Spam score at or above which a job is hidden.
-        #[arg(long, env = "UPJOBS_SPAM_THRESHOLD", default_value_t = upjobs::ingest::spam::DEFAULT_SPAM_THRESHOLD)]
+        #[arg(
+            long,
+            env = "UPJOBS_SPAM_THRESHOLD",
+            default_value_t = upjobs::ingest::spam::DEFAULT_SPAM_THRESHOLD,
+            allow_negative_numbers = true,
+            value_parser = upjobs::config::parse_threshold
+        )]
         spam_threshold: f64,
     },
     /// Manage API keys.
@@ -56,13 +62,13 @@ enum Command {
     /// Print synthetic jobs as NDJSON on stdout.
     Gen {
         /// How many jobs.
-        #[arg(long, default_value_t = 1000)]
+        #[arg(long, default_value_t = 1000, allow_negative_numbers = true)]
         count: usize,
         /// Random seed: the same seed gives the same jobs.
         #[arg(long, default_value_t = 1)]
         seed: u64,
-        /// Spread posting times over this many days before now.
-        #[arg(long, default_value_t = 30)]
+        /// Spread posting times over this many days before now (1 to 3650).
+        #[arg(long, default_value_t = 30, allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=3650))]
         days: u32,
         /// The "now" the jobs are anchored to (RFC 3339; default: this hour).
         #[arg(long)]
@@ -72,11 +78,11 @@ enum Command {
     Prune {
         #[command(flatten)]
         db: DbArg,
-        /// Never keep jobs older than this many days.
-        #[arg(long, env = "UPJOBS_MAX_RETENTION_DAYS")]
+        /// Never keep jobs older than this many days (1 to 36500).
+        #[arg(long, env = "UPJOBS_MAX_RETENTION_DAYS", allow_negative_numbers = true, value_parser = upjobs::config::parse_days)]
         max_retention_days: Option<i64>,
-        /// Days of request log to keep.
-        #[arg(long, env = "UPJOBS_LOG_RETENTION_DAYS", default_value_t = 30)]
+        /// Days of request log and webhook attempts to keep (1 to 36500).
+        #[arg(long, env = "UPJOBS_LOG_RETENTION_DAYS", default_value_t = 30, allow_negative_numbers = true, value_parser = upjobs::config::parse_days)]
         log_retention_days: i64,
     },
     /// Write a consistent copy of the database (safe while serving).
@@ -97,8 +103,10 @@ enum Command {
 enum KeysAction {
     /// Create a key and print it (shown only this once).
     Create {
+        /// starter, professional, business or enterprise (or a plan of yours).
         #[arg(long)]
         plan: String,
+        /// Who or what the key is for.
         #[arg(long)]
         name: String,
         #[command(flatten)]
@@ -113,12 +121,18 @@ enum KeysAction {
         json: bool,
     },
     /// Revoke a key: refused from the next request on.
-    Revoke { id: String },
+    Revoke {
+        /// The key's id (`key_…`, from `keys list`).
+        id: String,
+    },
     /// Change a key's plan, name, expiry or overrides ('none' clears one).
     Update {
+        /// The key's id (`key_…`, from `keys list`).
         id: String,
+        /// Move the key to this plan.
         #[arg(long)]
         plan: Option<String>,
+        /// A new name.
         #[arg(long)]
         name: Option<String>,
         #[command(flatten)]
@@ -126,31 +140,55 @@ enum KeysAction {
     },
 }
 
+/// The key fields both `create` and `update` take. Numbers override the
+/// plan's; with `update`, 'none' clears a field (back to the plan's value,
+/// no expiry, no e-mail).
 #[derive(clap::Args, Default)]
 struct KeyOptions {
+    /// Contact e-mail of the key's holder.
     #[arg(long)]
     email: Option<String>,
-    /// Expiry: RFC 3339 time or YYYY-MM-DD ('none' clears).
+    /// Expiry: RFC 3339 time or YYYY-MM-DD.
     #[arg(long)]
     expires: Option<String>,
-    #[arg(long)]
+    /// Requests per minute (1 to 1000000000).
+    #[arg(long, allow_negative_numbers = true)]
     rate_limit_per_min: Option<String>,
-    #[arg(long)]
+    /// Token bucket size: requests at once (1 to 1000000000).
+    #[arg(long, allow_negative_numbers = true)]
     burst: Option<String>,
-    #[arg(long)]
+    /// Calls per calendar month (0 to 10^12).
+    #[arg(long, allow_negative_numbers = true)]
     monthly_quota: Option<String>,
-    #[arg(long)]
+    /// Days of jobs the key sees (1 to 36500).
+    #[arg(long, allow_negative_numbers = true)]
     retention_days: Option<String>,
-    #[arg(long)]
+    /// Most overage per month, in US dollars.
+    #[arg(long, allow_negative_numbers = true)]
     spending_cap_usd: Option<String>,
 }
 
 fn main() {
     // Before any other thread starts (see the module).
     memory::configure();
-    let cli = Cli::parse();
+    let matches = Cli::command().get_matches();
+    let cli = Cli::from_arg_matches(&matches).unwrap_or_else(|error| error.exit());
+    if !matches!(cli.command, Command::Serve(_)) {
+        // A command whose output goes to `head` or a closed pipe ends
+        // quietly, as other command-line tools do, instead of failing on
+        // its next write. (Not the server: a client that goes away must
+        // never stop it.)
+        // SAFETY: setting a signal's disposition to its default at start,
+        // before any other thread exists.
+        unsafe {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        }
+    }
     let outcome = match cli.command {
-        Command::Serve(config) => serve(*config),
+        Command::Serve(config) => match matches.subcommand_matches("serve") {
+            Some(serve_matches) => one_admin_token(*config, serve_matches).and_then(serve),
+            None => serve(*config),
+        },
         Command::Import { db, files, spam_threshold } => {
             init_logging(LogFormat::Pretty, "warn");
             import(&db.db, &files, spam_threshold)
@@ -177,6 +215,26 @@ fn main() {
         eprintln!("error: {error:#}");
         std::process::exit(1);
     }
+}
+
+/// The admin token comes from one place. A flag beats a variable (an
+/// `UPJOBS_ADMIN_TOKEN` in the environment does not override
+/// `--admin-token-file` on the command line, nor the reverse); two at the
+/// same level are a mistake to point out, not to settle silently.
+fn one_admin_token(mut config: ServeConfig, matches: &ArgMatches) -> Result<ServeConfig> {
+    let given = config.admin_token.as_deref().is_some_and(|token| !token.trim().is_empty());
+    let token = matches.value_source("admin_token").filter(|_| given);
+    let file = matches.value_source("admin_token_file").filter(|_| config.admin_token_file.is_some());
+    match (token, file) {
+        (Some(ValueSource::EnvVariable), Some(ValueSource::CommandLine)) => config.admin_token = None,
+        (Some(ValueSource::CommandLine), Some(ValueSource::EnvVariable)) => config.admin_token_file = None,
+        (Some(_), Some(_)) => bail!(
+            "the admin token is given twice (--admin-token / UPJOBS_ADMIN_TOKEN and --admin-token-file / \
+             UPJOBS_ADMIN_TOKEN_FILE); give one"
+        ),
+        _ => {}
+    }
+    Ok(config)
 }
 
 /// Logging for the one-shot commands: a few warnings at most, written as
@@ -314,6 +372,11 @@ const IMPORT_MERGE_STEP_PAGES: i64 = 4096;
 
 fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
     let started = Instant::now();
+    // Every file is opened before anything is stored: a typo in the third
+    // name should not leave the first two imported (nor a new database).
+    for file in files.iter().filter(|file| file.as_os_str() != "-") {
+        std::fs::File::open(file).with_context(|| format!("cannot read {}", file.display()))?;
+    }
     let store = open_store(db)?;
     // A bulk import rereads index pages all the time, and memory is not
     // shared with a server here: a 256 MiB page cache (measured +7 % at 1M
@@ -333,7 +396,7 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
     // stays stored.
     let restored =
         store.writer.call_blocking(|writer| store::jobs::set_search_merging(&writer.conn, SearchMerging::Continuous));
-    let (total, rejected_count) = imported?;
+    let (total, rejected_count, failure) = imported;
     restored?;
     // A bulk load leaves the full-text index in many segments, and every
     // query opens each one: merge them into one now rather than leave it
@@ -366,6 +429,9 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
         accepted as f64 / seconds.max(1e-9),
         merge_seconds
     );
+    if let Some(failure) = failure {
+        return Err(failure);
+    }
     if accepted == 0 && rejected_count > 0 {
         bail!("no record was accepted");
     }
@@ -373,21 +439,37 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
 }
 
 /// Imports `files` in order; stops at the first file that cannot be read
-/// to its end (the jobs stored before it stay stored).
-fn import_files(store: &Store, files: &[PathBuf], options: IngestOptions) -> Result<(IngestReport, u64)> {
+/// to its end (the jobs stored before it stay stored, and the summary
+/// counts them). Returns what was stored and, if it stopped early, why.
+fn import_files(
+    store: &Store,
+    files: &[PathBuf],
+    options: IngestOptions,
+) -> (IngestReport, u64, Option<anyhow::Error>) {
     let mut total = IngestReport::default();
     let mut rejected_count = 0;
+    let mut failure = None;
     for file in files {
-        let outcome = import_file(store, file, options).with_context(|| format!("importing {}", file.display()))?;
+        let outcome = match import_file(store, file, options) {
+            Ok(outcome) => outcome,
+            Err(error) => {
+                failure = Some(error.context(format!("importing {}", file.display())));
+                break;
+            }
+        };
         rejected_count += outcome.rejected_count;
         total.merge(outcome.report);
         if let Some(error) = outcome.error {
-            print_rejections(&total, rejected_count);
-            bail!("importing {}: {error} ({} jobs stored before it stay stored)", file.display(), total.accepted());
+            failure = Some(anyhow::anyhow!(
+                "importing {}: {error} ({} jobs stored before it stay stored)",
+                file.display(),
+                total.accepted()
+            ));
+            break;
         }
     }
     print_rejections(&total, rejected_count);
-    Ok((total, rejected_count))
+    (total, rejected_count, failure)
 }
 
 /// The first rejections, one line each, then how many more there were.
@@ -461,39 +543,59 @@ fn gen_jobs(count: usize, seed: u64, days: u32, now: Option<String>) -> Result<(
     Ok(())
 }
 
-/// Parses an override flag: a number, or 'none' to clear it.
-fn override_value<T: std::str::FromStr>(name: &str, text: &Option<String>) -> Result<Option<Option<T>>> {
-    match text.as_deref() {
-        None => Ok(None),
-        Some("none") | Some("null") => Ok(Some(None)),
-        Some(value) => {
-            Ok(Some(Some(value.parse().map_err(|_| anyhow::anyhow!("--{name}: '{value}' is not a number"))?)))
+/// The flags of `keys create` / `keys update` as the admin API's JSON body,
+/// checked by the same code (`KeyChanges::from_json`), so that the CLI and
+/// the API accept and refuse the same things. 'none' is `null`.
+fn key_changes(plan: Option<String>, name: Option<String>, options: &KeyOptions) -> Result<KeyChanges> {
+    let mut body = serde_json::Map::new();
+    let mut text = |field: &str, value: Option<String>| {
+        if let Some(value) = value {
+            body.insert(field.into(), if value == "none" { serde_json::Value::Null } else { value.into() });
         }
+    };
+    text("plan", plan);
+    text("name", name);
+    text("email", options.email.clone());
+    text("expires_at", options.expires.clone());
+    for (field, value) in [
+        ("rate_limit_per_min", &options.rate_limit_per_min),
+        ("burst", &options.burst),
+        ("monthly_quota", &options.monthly_quota),
+        ("retention_days", &options.retention_days),
+        ("spending_cap_usd", &options.spending_cap_usd),
+    ] {
+        let flag = field.replace('_', "-");
+        let number = match value.as_deref() {
+            None => continue,
+            Some("none" | "null") => serde_json::Value::Null,
+            Some(text) => serde_json::from_str::<serde_json::Number>(text.trim())
+                .map(serde_json::Value::Number)
+                .map_err(|_| anyhow::anyhow!("--{flag}: '{text}' is not a number"))?,
+        };
+        body.insert(field.into(), number);
     }
+    if body.is_empty() {
+        bail!("nothing to change: give at least one of --plan, --name, --email, --expires or a limit");
+    }
+    KeyChanges::from_json(&serde_json::Value::Object(body)).map_err(|error| anyhow::anyhow!("{error}"))
 }
 
-fn key_changes(plan: Option<String>, name: Option<String>, options: &KeyOptions) -> Result<KeyChanges> {
-    let expires_at = match options.expires.as_deref() {
-        None => None,
-        Some("none") => Some(None),
-        Some(text) => Some(Some(
-            parse_time_or_date(text).context("--expires must be an RFC 3339 time or YYYY-MM-DD")?.timestamp(),
-        )),
-    };
-    Ok(KeyChanges {
-        name,
-        plan,
-        email: options.email.clone().map(|email| if email == "none" { None } else { Some(email) }),
-        expires_at,
-        rate_limit_per_min: override_value("rate-limit-per-min", &options.rate_limit_per_min)?,
-        burst: override_value("burst", &options.burst)?,
-        monthly_quota: override_value("monthly-quota", &options.monthly_quota)?,
-        retention_days: override_value("retention-days", &options.retention_days)?,
-        spending_cap_usd: override_value("spending-cap-usd", &options.spending_cap_usd)?,
-    })
+/// Commands that read or change what a database holds refuse a path with
+/// no database, instead of creating an empty one and reporting on it (a
+/// mistyped --db would otherwise show no keys, or prune nothing).
+fn existing_database(db: &Path) -> Result<()> {
+    if !db.exists() {
+        bail!("{} does not exist (check --db or UPJOBS_DB)", db.display());
+    }
+    Ok(())
 }
 
 fn keys(db: &Path, action: KeysAction) -> Result<()> {
+    // A key can be created before the first `serve` (the file is made then);
+    // listing or changing keys needs the database they are in.
+    if !matches!(action, KeysAction::Create { .. }) {
+        existing_database(db)?;
+    }
     let store = open_store_without_ingest(db)?;
     let now = Clock::system().now_unix();
     let plan_names = || -> Result<Vec<String>> {
@@ -501,11 +603,12 @@ fn keys(db: &Path, action: KeysAction) -> Result<()> {
     };
     match action {
         KeysAction::Create { plan, name, options, json } => {
+            let changes = key_changes(Some(plan), Some(name), &options)?;
             let plans = plan_names()?;
-            if !plans.contains(&plan) {
+            if let Some(plan) = changes.plan.as_ref().filter(|plan| !plans.contains(plan)) {
                 bail!("unknown plan '{plan}' (plans: {})", plans.join(", "));
             }
-            let (row, key) = new_key_row(key_changes(Some(plan), Some(name), &options)?, now)?;
+            let (row, key) = new_key_row(changes, now)?;
             let stored = row.clone();
             store.writer.call_blocking(move |writer| key_rows::insert_key(&writer.conn, &stored, now))?;
             if json {
@@ -564,13 +667,13 @@ fn keys(db: &Path, action: KeysAction) -> Result<()> {
             println!("revoked {id}");
         }
         KeysAction::Update { id, plan, name, options } => {
-            if let Some(plan) = &plan {
+            let changes = key_changes(plan, name, &options)?;
+            if let Some(plan) = &changes.plan {
                 let plans = plan_names()?;
                 if !plans.contains(plan) {
                     bail!("unknown plan '{plan}' (plans: {})", plans.join(", "));
                 }
             }
-            let changes = key_changes(plan, name, &options)?;
             let target = id.clone();
             let found = store.writer.call_blocking(move |writer| {
                 let Some(mut row) = key_rows::key_by_id(&writer.conn, &target)? else { return Ok(false) };
@@ -588,6 +691,7 @@ fn keys(db: &Path, action: KeysAction) -> Result<()> {
 
 fn prune(db: &Path, max_retention_days: Option<i64>, log_retention_days: i64) -> Result<()> {
     let started = Instant::now();
+    existing_database(db)?;
     let store = open_store_without_ingest(db)?;
     let mut config = ServeConfig::for_database(db.to_path_buf());
     config.max_retention_days = max_retention_days;
@@ -613,9 +717,7 @@ fn prune(db: &Path, max_retention_days: Option<i64>, log_retention_days: i64) ->
 
 fn backup(db: &Path, dest: &Path) -> Result<()> {
     let started = Instant::now();
-    if !db.exists() {
-        bail!("{} does not exist", db.display());
-    }
+    existing_database(db)?;
     let store = open_store_without_ingest(db)?;
     let target = dest.to_path_buf();
     store.readers.read_blocking(move |conn| store::backup::copy_to(conn, &target))?;
@@ -631,9 +733,7 @@ fn backup(db: &Path, dest: &Path) -> Result<()> {
 }
 
 fn check(db: &Path) -> Result<()> {
-    if !db.exists() {
-        bail!("{} does not exist", db.display());
-    }
+    existing_database(db)?;
     let conn = store::open_read_write(db)?;
     let version = store::migrate::current_version(&conn)?;
     let latest = store::migrate::latest_version();

@@ -38,7 +38,7 @@ impl TlsAcceptor {
 
 fn server_config(cert_path: &Path, key_path: &Path) -> Result<rustls::ServerConfig> {
     let bad =
-        |what: &str, path: &Path, why: String| Error::internal(format!("cannot use {what} {}: {why}", path.display()));
+        |what: &str, path: &Path, why: String| Error::setup(format!("cannot use {what} {}: {why}", path.display()));
     let cert_bytes = std::fs::read(cert_path).map_err(|error| bad("--tls-cert", cert_path, error.to_string()))?;
     let certificates: Vec<_> = rustls_pemfile::certs(&mut cert_bytes.as_slice())
         .collect::<std::result::Result<_, _>>()

@@ -493,3 +493,140 @@ fn serve_on_a_busy_port_says_what_to_do() {
     assert!(message.contains("--listen"), "the message should say how to pick another address: {message}");
     drop(busy);
 }
+
+#[test]
+fn serve_refuses_settings_it_cannot_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    for (flag, value, says) in [
+        ("--max-connections", "0", "expected a whole number of 1 or more"),
+        ("--webhook-retry-schedule", "1x", "bad unit in '1x'"),
+        ("--spam-threshold", "NaN", "expected a number of 0 or more"),
+        ("--spam-threshold", "-1", "expected a number of 0 or more"),
+        ("--max-retention-days", "0", "from 1 to 36500"),
+        ("--feed", "not a url", "expected an http:// or https:// URL"),
+    ] {
+        let output =
+            upjobs().args(["serve", "--db", path_arg(&db), flag, value]).stdin(Stdio::null()).output().unwrap();
+        assert_eq!(output.status.code(), Some(2), "{flag} {value}: {}", stderr(&output));
+        assert!(stderr(&output).contains(says), "{flag} {value}: {}", stderr(&output));
+    }
+    assert!(!db.exists(), "nothing was created");
+}
+
+#[test]
+fn commands_on_a_missing_database_say_so_instead_of_making_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("typo.db");
+    for args in [
+        vec!["keys", "--db", path_arg(&db), "list"],
+        vec!["keys", "--db", path_arg(&db), "revoke", "key_x"],
+        vec!["keys", "--db", path_arg(&db), "update", "key_x", "--name", "y"],
+        vec!["prune", "--db", path_arg(&db)],
+        vec!["check", "--db", path_arg(&db)],
+    ] {
+        let output = run(&args, None);
+        assert_eq!(output.status.code(), Some(1), "{args:?}");
+        assert!(stderr(&output).contains("does not exist (check --db or UPJOBS_DB)"), "{args:?}: {}", stderr(&output));
+        assert!(!db.exists(), "{args:?} created the database");
+    }
+    // An import names the file it cannot read before it stores anything.
+    let jobs = dir.path().join("jobs.ndjson");
+    std::fs::write(&jobs, generated()).unwrap();
+    let missing = dir.path().join("missing.ndjson");
+    let output = run(&["import", "--db", path_arg(&db), path_arg(&jobs), path_arg(&missing)], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains(&format!("cannot read {}", missing.display())), "{}", stderr(&output));
+    assert!(!db.exists(), "nothing was imported");
+}
+
+#[test]
+fn an_import_that_stops_midway_still_says_what_it_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    let jobs = dir.path().join("jobs.ndjson");
+    std::fs::write(&jobs, generated()).unwrap();
+    // A folder opens like a file but cannot be read.
+    let folder = dir.path().join("folder.ndjson");
+    std::fs::create_dir(&folder).unwrap();
+    let output = run(&["import", "--db", path_arg(&db), path_arg(&jobs), path_arg(&folder)], None);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    assert!(stdout(&output).starts_with("imported 200 jobs"), "{}", stdout(&output));
+    assert!(stderr(&output).contains("folder.ndjson"), "{}", stderr(&output));
+    let check = run_ok(&["check", "--db", path_arg(&db)], None);
+    assert!(stdout(&check).contains("jobs: 200"), "{}", stdout(&check));
+}
+
+#[test]
+fn the_keys_cli_checks_what_the_admin_api_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    for (extra, says) in [
+        (vec!["--name", " "], "Invalid name: must be a non-empty string"),
+        (vec!["--name", "x", "--burst", "0"], "Invalid burst: must be an integer from 1 to 1000000000"),
+        (vec!["--name", "x", "--rate-limit-per-min", "-5"], "Invalid rate_limit_per_min: must be an integer from 1"),
+        (vec!["--name", "x", "--email", "nobody"], "Invalid email"),
+        (vec!["--name", "x", "--burst", "lots"], "--burst: 'lots' is not a number"),
+    ] {
+        let args = [&["keys", "--db", path_arg(&db), "create", "--plan", "starter"][..], &extra[..]].concat();
+        let output = run(&args, None);
+        assert_eq!(output.status.code(), Some(1), "{extra:?}: {}", stderr(&output));
+        assert!(stderr(&output).contains(says), "{extra:?}: {}", stderr(&output));
+    }
+    let created =
+        run_ok(&["keys", "--db", path_arg(&db), "create", "--plan", "Business", "--name", "b", "--json"], None);
+    let record: Value = serde_json::from_slice(&created.stdout).unwrap();
+    assert_eq!(record["plan"], "business");
+    let id = record["id"].as_str().unwrap();
+    let output = run(&["keys", "--db", path_arg(&db), "update", id], None);
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("nothing to change"), "{}", stderr(&output));
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_the_command_quietly() {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child =
+        upjobs().args(["gen", "--count", "20000"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The reading end is closed here, as `upjobs gen | head -c 16` does.
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(output.status.signal(), Some(libc::SIGPIPE), "{:?}: {}", output.status, stderr(&output));
+    assert!(!stderr(&output).contains("panicked"), "{}", stderr(&output));
+}
+
+#[test]
+fn an_admin_token_file_on_the_command_line_beats_the_variable() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("upjobs.db");
+    let file = dir.path().join("token");
+    std::fs::write(&file, "token-from-the-file-0123456789\n").unwrap();
+    // Server::start sets UPJOBS_ADMIN_TOKEN.
+    let server = Server::start(&db, &["--admin-token-file", path_arg(&file)], Duration::from_secs(60));
+    let admin = |token: &str| {
+        let address = server.url.trim_start_matches("http://");
+        let mut stream = TcpStream::connect(address).unwrap();
+        write!(
+            stream,
+            "GET /admin/api/plans HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {token}\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).unwrap();
+        response.split(' ').nth(1).unwrap().to_string()
+    };
+    assert_eq!(admin("token-from-the-file-0123456789"), "200");
+    assert_eq!(admin(ADMIN_TOKEN), "401");
+    drop(server);
+    // Both as variables: a mistake to point out.
+    let output = upjobs()
+        .args(["serve", "--db", path_arg(&db), "--listen", "127.0.0.1:0"])
+        .env("UPJOBS_ADMIN_TOKEN", ADMIN_TOKEN)
+        .env("UPJOBS_ADMIN_TOKEN_FILE", path_arg(&file))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stderr(&output).contains("the admin token is given twice"), "{}", stderr(&output));
+}

@@ -42,7 +42,7 @@ pub fn apply_up_to(conn: &Connection, target: i64) -> Result<()> {
     let current: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
     let latest = latest_version();
     if current > latest {
-        return Err(Error::internal(format!(
+        return Err(Error::setup(format!(
             "this database was written by a newer upjobs (schema version {current}; this binary knows up to {latest}). Upgrade upjobs, or restore a backup made by this version."
         )));
     }

@@ -89,13 +89,16 @@ pub fn open_read_write(path: &Path) -> Result<Connection> {
     if let Some(parent) = path.parent().filter(|parent| !parent.as_os_str().is_empty())
         && !parent.exists()
     {
-        return Err(Error::internal(format!(
+        return Err(Error::setup(format!(
             "the database directory {} does not exist; create it or pass another --db",
             parent.display()
         )));
     }
+    if path.is_dir() {
+        return Err(Error::setup(format!("--db {} is a directory; give the path of a database file", path.display())));
+    }
     let conn = Connection::open(path).map_err(|error| {
-        Error::internal(format!("cannot open the database {}: {error} (is the directory writable?)", path.display()))
+        Error::setup(format!("cannot open the database {}: {error} (is the directory writable?)", path.display()))
     })?;
     conn.busy_timeout(std::time::Duration::from_secs(10))?;
     conn.execute_batch(

@@ -398,6 +398,39 @@ async fn a_job_deleted_before_its_retry_is_not_sent() {
     assert_eq!(shown["messages"], json!({"pending": 0, "delivered": 0, "failed": 1}));
 }
 
+/// Messages queued while a key could receive webhooks are dropped, unsent,
+/// once it cannot: revoked, expired, or moved to a plan without webhooks.
+#[tokio::test]
+async fn queued_messages_are_dropped_when_the_key_loses_its_webhooks() {
+    for change in [None, Some(json!({"expires_at": "2021-01-01"})), Some(json!({"plan": "starter"}))] {
+        let receiver = Receiver::start(500).await;
+        let app = spawn(|config| config.webhook_retry_schedule = "1s".into()).await;
+        let (key, key_id) = app.create_key_with(json!({"name": "w", "plan": "business"})).await;
+        create_webhook(&app, &key, &receiver.url, json!({})).await;
+        app.ingest(&[distinct_job("lost-1", 1)]).await;
+        receiver.wait_for(1, Duration::from_secs(5)).await;
+        let changed = match &change {
+            None => app.admin(Method::DELETE, &format!("/admin/api/keys/{key_id}"), None).await,
+            Some(body) => app.admin(Method::PATCH, &format!("/admin/api/keys/{key_id}"), Some(body.clone())).await,
+        };
+        assert_eq!(changed.status, StatusCode::OK, "{}", changed.text());
+        receiver.answer_with(Answer::status(200));
+        let conn = rusqlite::Connection::open(&app.db_path).unwrap();
+        let error: String = eventually(Duration::from_secs(10), "the dropped attempt", || async {
+            conn.query_row("SELECT error FROM webhook_attempts WHERE error LIKE 'not sent:%'", [], |row| row.get(0))
+                .ok()
+        })
+        .await;
+        let why = match &change {
+            None => "not sent: the key was revoked",
+            Some(body) if body.get("plan").is_some() => "not sent: the key's plan has no webhooks",
+            Some(_) => "not sent: the key has expired",
+        };
+        assert_eq!(error, why);
+        assert_eq!(receiver.received().len(), 1, "{why}: nothing more is sent");
+    }
+}
+
 #[tokio::test]
 async fn retry_after_is_honoured() {
     let receiver = Receiver::start(200).await;
@@ -581,7 +614,8 @@ async fn private_targets_are_refused_unless_the_operator_allows_them() {
         let message = response.message();
         assert!(message.starts_with("Webhook URL refused"), "{url}: {message}");
         assert!(message.contains(reason), "{url}: {message}");
-        assert!(message.contains("--webhook-allow-private"), "{message}");
+        // The metadata service stays refused whatever the operator allows.
+        assert_eq!(message.contains("--webhook-allow-private"), reason != "metadata", "{message}");
     }
     // A name that does not resolve now is accepted: deliveries resolve and
     // check it again (`.invalid` never resolves, online or not).
@@ -604,6 +638,18 @@ async fn private_targets_are_refused_unless_the_operator_allows_them() {
     let response =
         call(&allowed, Method::POST, "/webhooks", &key, Some(json!({"url": "http://127.0.0.1:9/hook"}))).await;
     assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
+    // Allowing private targets does not open the metadata service or
+    // addresses no receiver can have.
+    for url in [
+        "http://169.254.169.254/latest/meta-data/",
+        "http://[fd00:ec2::254]/",
+        "http://0.0.0.0:9/",
+        "http://224.0.0.1/",
+    ] {
+        let response = call(&allowed, Method::POST, "/webhooks", &key, Some(json!({"url": url}))).await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{url}: {}", response.text());
+        assert!(response.message().ends_with("no webhook target may be one"), "{url}: {}", response.message());
+    }
 }
 
 #[tokio::test]
@@ -662,6 +708,11 @@ async fn subscriptions_are_validated_like_jobs_queries() {
         (json!({"url": "http://127.0.0.1:9/", "colour": "red"}), "Unknown field 'colour'"),
         (json!({"url": "http://127.0.0.1:9/", "filters": ["category"]}), "Invalid filters"),
         (json!({"url": "http://127.0.0.1:9/", "description": 5}), "Invalid description"),
+        (
+            json!({"url": "http://127.0.0.1:9/", "filters": {"limit": 5}}),
+            "Invalid filters: 'limit' pages or shapes a /jobs answer and is not a filter",
+        ),
+        (json!({"url": "http://127.0.0.1:99999/"}), "Invalid url: the port must be from 1 to 65535"),
     ] {
         let response = call(&app, Method::POST, "/webhooks", &key, Some(body.clone())).await;
         assert_eq!(response.status, StatusCode::BAD_REQUEST, "{body}");
@@ -737,6 +788,7 @@ async fn test_events_and_rotated_secrets_sign_with_both_secrets_for_a_day() {
     assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.text());
     let new_secret = rotated.data()[0]["secret"].as_str().unwrap().to_string();
     assert!(new_secret.starts_with("whsec_") && new_secret != old_secret);
+    assert_eq!(rotated.header("cache-control").as_deref(), Some("no-store"), "a secret is never cached");
     call(&app, Method::POST, &format!("/webhooks/{id}/test"), &key, None).await;
     let received = receiver.wait_for(2, Duration::from_secs(5)).await;
     assert_eq!(received[1].header("webhook-signature").split(' ').count(), 2);

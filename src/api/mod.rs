@@ -175,10 +175,13 @@ pub fn handle(state: AppState, request: Request<Incoming>, remote: SocketAddr) -
         }
         return Either::Right(Box::pin(async move {
             let deadline = deadline_for(&context, &route);
-            let response = match within(deadline, admin::handle(&context, route, request)).await {
+            let mut response = match within(deadline, admin::handle(&context, route, request)).await {
                 Some(answer) => answer.unwrap_or_else(|error| error_response(&context, &error)),
                 None => error_response(&context, &Error::Timeout),
             };
+            // Admin answers carry new keys, usage and the whole database: no
+            // cache along the way may keep them.
+            never_store(&mut response);
             outcome.finish(context, response, None)
         }));
     }
@@ -420,8 +423,17 @@ async fn keyed(context: &Context, caller: &Caller, route: Route, request: Reques
         Route::Job(id) => Box::pin(jobs::one(context, caller, &request, &id)).await,
         Route::Categories => Box::pin(jobs::categories(context, caller, &request)).await,
         Route::JobsExport => Box::pin(export::export(context, caller, &request)).await,
-        other => Box::pin(webhooks::handle(context, caller, other, request)).await,
+        other => {
+            // Webhook answers carry signing secrets (creation, rotation).
+            let mut handled = Box::pin(webhooks::handle(context, caller, other, request)).await?;
+            never_store(&mut handled.response);
+            Ok(handled)
+        }
     }
+}
+
+fn never_store(response: &mut Response<Body>) {
+    response.headers_mut().insert(hyper::header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
 }
 
 /// The keyed pipeline after the handler: count the call, add the limit

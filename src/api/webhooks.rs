@@ -170,7 +170,7 @@ async fn create(context: &Context, caller: &Caller, request: Request<Incoming>) 
         return Err(Error::bad_request(format!("Unknown field '{unknown}' (expected url, filters, description)")));
     }
     let Some(url) = body.get("url") else {
-        return Err(Error::bad_request("Missing url: the https URL to deliver events to"));
+        return Err(Error::bad_request("Missing url: the http(s) URL to deliver events to"));
     };
     let (url, target) = url_field(url)?;
     let description = body.get("description").map(description_field).transpose()?.flatten();

@@ -374,6 +374,24 @@ impl Auth {
         Ok((entry, limits))
     }
 
+    /// Why a key's webhooks may not receive anything now (revoked, expired,
+    /// or on a plan without webhooks), or None when they may. Messages
+    /// queued before the change are dropped with this reason.
+    pub fn webhooks_blocked(&self, key_id: &str) -> Option<&'static str> {
+        let Some(entry) = self.entry_by_id(key_id) else { return Some("the key no longer exists") };
+        let KeyView { row, limits } = entry.view();
+        if row.revoked_at.is_some() {
+            return Some("the key was revoked");
+        }
+        if row.expires_at.is_some_and(|expires_at| expires_at <= self.clock.now_unix()) {
+            return Some("the key has expired");
+        }
+        match limits {
+            Some(limits) if limits.webhooks => None,
+            _ => Some("the key's plan has no webhooks"),
+        }
+    }
+
     /// Takes a token from the key's bucket.
     pub fn take_token(&self, entry: &KeyEntry, limits: &Limits) -> Take {
         entry.bucket.take(limits.burst, limits.rate_limit_per_min, self.clock.now_millis())

@@ -424,6 +424,8 @@ pub struct DueMessage {
     pub secret: String,
     pub previous_secret: Option<String>,
     pub previous_secret_expires_at: Option<i64>,
+    /// The subscription's key.
+    pub key_id: String,
 }
 
 /// Pending messages due at `now`, oldest due first, leaving out the
@@ -446,7 +448,8 @@ pub fn due_messages(
     };
     let sql = format!(
         "SELECT m.seq, m.id, m.subscription_id, m.event_type, m.attempts, m.created_at, m.payload, \
-         CASE WHEN j.visible = 1 THEN j.doc END, s.url, s.secret, s.previous_secret, s.previous_secret_expires_at \
+         CASE WHEN j.visible = 1 THEN j.doc END, s.url, s.secret, s.previous_secret, s.previous_secret_expires_at, \
+         s.key_id \
          FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id \
          LEFT JOIN jobs j ON j.id = m.job_id \
          WHERE m.status = 'pending' AND m.next_attempt_at <= ?1 \
@@ -472,6 +475,7 @@ pub fn due_messages(
                 secret: row.get(9)?,
                 previous_secret: row.get(10)?,
                 previous_secret_expires_at: row.get(11)?,
+                key_id: row.get(12)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

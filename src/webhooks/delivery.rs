@@ -272,8 +272,14 @@ pub async fn run(state: AppState, mut stop: watch::Receiver<bool>) {
                             *count += 1;
                             in_flight.insert(message.seq);
                             let (seq, subscription_id) = (message.seq, message.subscription_id.clone());
-                            let handle =
-                                deliveries.spawn(deliver(client.clone(), message, allow_private, state.clock.clone()));
+                            let blocked = state.auth.webhooks_blocked(&message.key_id);
+                            let handle = deliveries.spawn(deliver(
+                                client.clone(),
+                                message,
+                                blocked,
+                                allow_private,
+                                state.clock.clone(),
+                            ));
                             running.insert(handle.id(), (seq, subscription_id));
                         }
                         // Messages due now that were not started are in flight or
@@ -486,11 +492,26 @@ pub fn record(conn: &rusqlite::Connection, outcomes: &[Outcome], policy: &Policy
     Ok(())
 }
 
-/// Makes one attempt and says what it came to.
-async fn deliver(client: WebhookClient, message: DueMessage, allow_private: bool, clock: Clock) -> Outcome {
+/// Makes one attempt and says what it came to; `blocked` (the key may not
+/// receive webhooks any more, and why) drops the message unsent.
+async fn deliver(
+    client: WebhookClient,
+    message: DueMessage,
+    blocked: Option<&'static str>,
+    allow_private: bool,
+    clock: Clock,
+) -> Outcome {
     let started_at = clock.now_millis();
     let started = Instant::now();
-    let answer = attempt(&client, &message, allow_private, &clock).await;
+    let answer = match blocked {
+        Some(why) => Answer {
+            status_code: None,
+            error: Some(format!("not sent: {why}")),
+            verdict: Verdict::Dropped,
+            label: "dropped",
+        },
+        None => attempt(&client, &message, allow_private, &clock).await,
+    };
     let latency_ms = started.elapsed().as_millis() as i64;
     Outcome {
         message_seq: message.seq,

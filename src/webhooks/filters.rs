@@ -4,7 +4,7 @@
 
 use crate::error::{Error, Result};
 use crate::query::JobFilter;
-use crate::query::params::{FILTER_PARAMETERS, parse_filter, split_query};
+use crate::query::params::{FILTER_PARAMETERS, LIST_PARAMETERS, parse_filter, split_query};
 use serde_json::{Map, Value};
 
 /// Turns `{"category": "web-development", "budget_min": 1000,
@@ -18,6 +18,12 @@ pub fn validate(filters: Option<&Value>) -> Result<(JobFilter, Map<String, Value
         Some(Value::Object(object)) => object,
         Some(_) => return Err(Error::bad_request("Invalid filters: must be an object of /jobs filter parameters")),
     };
+    // Paging and shape belong to a query's answer, not to which jobs match.
+    if let Some(name) = object.keys().find(|name| LIST_PARAMETERS.contains(&name.as_str())) {
+        return Err(Error::bad_request(format!(
+            "Invalid filters: '{name}' pages or shapes a /jobs answer and is not a filter"
+        )));
+    }
     let mut query = form_urlencoded::Serializer::new(String::new());
     for (name, value) in object {
         query.append_pair(name, &parameter_text(name, value)?);

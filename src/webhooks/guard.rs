@@ -9,8 +9,10 @@
 //! resolver ([`GuardedResolver`]): the client connects only to addresses the
 //! guard has just approved, so a name that resolves to a public address for
 //! the check and to a private one for the connection (DNS rebinding) gets
-//! nowhere. `--webhook-allow-private` turns the guard off for air-gapped
-//! installs whose receivers are on the private network.
+//! nowhere. `--webhook-allow-private` lets targets on loopback and private
+//! networks through, for air-gapped installs whose receivers are there; the
+//! cloud metadata address, link-local, unspecified, multicast, broadcast
+//! and reserved addresses stay refused even then (no receiver lives there).
 
 use hyper::Uri;
 use hyper_util::client::legacy::connect::dns::Name;
@@ -34,10 +36,31 @@ pub fn blocked_reason(address: IpAddr) -> Option<&'static str> {
     }
 }
 
+/// Kinds of address refused even with `--webhook-allow-private`.
+const REFUSED_EVEN_WHEN_PRIVATE: &[&str] = &[
+    METADATA,
+    "an unspecified (\"this network\") address",
+    "an unspecified address",
+    "a link-local address",
+    "a multicast address",
+    "the broadcast address",
+    "a reserved address",
+];
+
+const METADATA: &str = "the cloud metadata address";
+
+/// Why an address may not be a target under this server's setting, and
+/// whether the setting could allow it.
+fn refused(address: IpAddr, allow_private: bool) -> Option<(&'static str, bool)> {
+    let why = blocked_reason(address)?;
+    let always = REFUSED_EVEN_WHEN_PRIVATE.contains(&why);
+    (always || !allow_private).then_some((why, !always))
+}
+
 fn blocked_v4(address: Ipv4Addr) -> Option<&'static str> {
     let [a, b, c, _] = address.octets();
     if address == Ipv4Addr::new(169, 254, 169, 254) {
-        return Some("the cloud metadata address");
+        return Some(METADATA);
     }
     let reason = match (a, b, c) {
         (0, _, _) => "an unspecified (\"this network\") address",
@@ -66,6 +89,10 @@ fn blocked_v6(address: Ipv6Addr) -> Option<&'static str> {
         return blocked_v4(v4);
     }
     let segments = address.segments();
+    // AWS's metadata service on IPv6.
+    if segments == [0xfd00, 0x0ec2, 0, 0, 0, 0, 0, 0x0254] {
+        return Some(METADATA);
+    }
     let reason = if address.is_unspecified() {
         "an unspecified address"
     } else if address.is_loopback() {
@@ -123,37 +150,47 @@ pub fn parse_target(url: &str) -> Result<Uri, String> {
     if authority.host().is_empty() {
         return Err("Invalid url: it has no host".into());
     }
+    if authority.host().contains('%') {
+        return Err("Invalid url: IPv6 zone identifiers (%) are not accepted".into());
+    }
+    // (`Authority::port` is None for a port that does not fit a u16.)
+    let port = authority.as_str().rsplit_once(':').filter(|(head, _)| !head.contains('[') || head.ends_with(']'));
+    if let Some((_, port)) = port
+        && !port.parse::<u16>().is_ok_and(|port| port >= 1)
+    {
+        return Err("Invalid url: the port must be from 1 to 65535".into());
+    }
     Ok(uri)
 }
 
-/// The host of a URI without IPv6 brackets.
+/// The host of a URI without IPv6 brackets or a final dot (`localhost.` is
+/// `localhost`, and `127.0.0.1.` the address).
 pub fn host_of(uri: &Uri) -> &str {
     let host = uri.host().unwrap_or("");
-    host.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(host)
+    let host = host.strip_prefix('[').and_then(|rest| rest.strip_suffix(']')).unwrap_or(host);
+    host.strip_suffix('.').unwrap_or(host)
 }
 
 /// A target's refusal, worded for the subscriber.
-fn refusal(host: &str, address: IpAddr, why: &str) -> String {
-    if host == address.to_string() {
-        format!(
-            "Webhook URL refused: {address} is {why}; targets must be public addresses (the operator can allow private ones with --webhook-allow-private)"
-        )
+fn refusal(host: &str, address: IpAddr, (why, settable): (&str, bool)) -> String {
+    let rule = if settable {
+        "targets must be public addresses (the operator can allow private ones with --webhook-allow-private)"
     } else {
-        format!(
-            "Webhook URL refused: {host} resolves to {address}, {why}; targets must be public addresses (the operator can allow private ones with --webhook-allow-private)"
-        )
+        "no webhook target may be one"
+    };
+    if host == address.to_string() {
+        format!("Webhook URL refused: {address} is {why}; {rule}")
+    } else {
+        format!("Webhook URL refused: {host} resolves to {address}, {why}; {rule}")
     }
 }
 
 /// Checks an address literal without resolving anything: Some(refusal)
 /// when the host is an IP address the guard refuses.
 pub fn check_literal(uri: &Uri, allow_private: bool) -> Option<String> {
-    if allow_private {
-        return None;
-    }
     let host = host_of(uri);
     let address: IpAddr = host.parse().ok()?;
-    blocked_reason(address).map(|why| refusal(host, address, why))
+    refused(address, allow_private).map(|reason| refusal(host, address, reason))
 }
 
 /// Resolves a target's host and refuses it when any of its addresses is
@@ -166,17 +203,11 @@ pub fn check_literal(uri: &Uri, allow_private: bool) -> Option<String> {
 /// that pass the same check, so an attempt to a private address fails
 /// then, and a name that never resolves shows in the deliveries log.
 pub async fn check_target(uri: &Uri, allow_private: bool) -> Result<(), String> {
-    if allow_private {
-        return Ok(());
-    }
     let host = host_of(uri).to_string();
-    if let Ok(address) = host.parse::<IpAddr>() {
-        return match blocked_reason(address) {
-            Some(why) => Err(refusal(&host, address, why)),
-            None => Ok(()),
-        };
+    if host.parse::<IpAddr>().is_ok() {
+        return check_literal(uri, allow_private).map_or(Ok(()), Err);
     }
-    match resolve_checked(host, false).await {
+    match resolve_checked(host, allow_private).await {
         Err(Unresolved::Refused(refusal)) => Err(refusal),
         Ok(_) | Err(Unresolved::NoAnswer(_)) => Ok(()),
     }
@@ -201,11 +232,9 @@ async fn resolve_checked(host: String, allow_private: bool) -> Result<Vec<Socket
         }
         Err(_) => return Err(Unresolved::NoAnswer(format!("resolving {host} took longer than 5 s"))),
     };
-    if !allow_private {
-        for address in &addresses {
-            if let Some(why) = blocked_reason(address.ip()) {
-                return Err(Unresolved::Refused(refusal(&host, address.ip(), why)));
-            }
+    for address in &addresses {
+        if let Some(reason) = refused(address.ip(), allow_private) {
+            return Err(Unresolved::Refused(refusal(&host, address.ip(), reason)));
         }
     }
     Ok(addresses)
@@ -310,5 +339,32 @@ mod tests {
         assert_eq!(check_literal(&uri, true), None);
         let uri = parse_target("http://169.254.169.254/latest/meta-data").unwrap();
         assert!(check_literal(&uri, false).unwrap().contains("metadata"));
+        // Allowing private targets does not open these.
+        for target in [
+            "http://169.254.169.254/",
+            "http://[fd00:ec2::254]/",
+            "http://0.0.0.0:8080/",
+            "http://224.0.0.1/",
+            "http://255.255.255.255/",
+            "http://[fe80::1]/",
+        ] {
+            let uri = parse_target(target).unwrap();
+            let refusal = check_literal(&uri, true).unwrap_or_else(|| panic!("{target} allowed"));
+            assert!(refusal.ends_with("no webhook target may be one"), "{refusal}");
+        }
+        for target in ["http://127.0.0.1:9000/", "http://10.1.2.3/", "http://[fd12::1]/"] {
+            assert_eq!(check_literal(&parse_target(target).unwrap(), true), None, "{target}");
+        }
+        // A final dot does not hide an address.
+        assert!(check_literal(&parse_target("http://127.0.0.1./").unwrap(), false).unwrap().contains("loopback"));
+    }
+
+    #[test]
+    fn ports_and_zone_identifiers_are_checked() {
+        for bad in ["http://127.0.0.1:99999/x", "http://example.com:0/", "http://example.com:70000/"] {
+            assert_eq!(parse_target(bad).unwrap_err(), "Invalid url: the port must be from 1 to 65535", "{bad}");
+        }
+        assert!(parse_target("http://[fe80::1%25eth0]/").unwrap_err().contains("zone"));
+        assert!(parse_target("https://example.com:8443/hook").is_ok());
     }
 }

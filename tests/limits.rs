@@ -297,7 +297,22 @@ async fn admin_api_needs_the_bearer_token_and_keys_have_the_documented_shape() {
         let wrong = app.request(method, path, &[("authorization", "Bearer nope")], "").await;
         assert_eq!(wrong.status, StatusCode::UNAUTHORIZED, "{path}");
         assert_eq!(wrong.json()["success"], false);
+        assert_eq!(wrong.header("www-authenticate").as_deref(), Some("Bearer realm=\"upjobs admin\""), "{path}");
     }
+    let no_key = app.get("/jobs", "").await;
+    assert_eq!(no_key.header("www-authenticate").as_deref(), Some("ApiKey header=\"X-API-KEY\""));
+    // One key by id; the list takes no parameters (it would ignore them).
+    let (_, id) = app.create_key_with(json!({"name": "shown", "plan": "business"})).await;
+    let shown = app.admin(Method::GET, &format!("/admin/api/keys/{id}"), None).await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.text());
+    assert_eq!(shown.data()[0]["name"], "shown");
+    assert!(shown.data()[0].get("key").is_none(), "the key itself is shown only at creation");
+    let missing = app.admin(Method::GET, "/admin/api/keys/key_nope", None).await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    assert_eq!(missing.message(), "Key not found");
+    let filtered = app.admin(Method::GET, "/admin/api/keys?plan=starter", None).await;
+    assert_eq!(filtered.status, StatusCode::BAD_REQUEST);
+    assert!(filtered.message().starts_with("Unknown parameter 'plan'"), "{}", filtered.message());
     // With the token they are what they are; the scheme's name is
     // case-insensitive.
     let bearer = format!("Bearer {}", common::ADMIN_TOKEN);
@@ -327,7 +342,8 @@ async fn admin_api_needs_the_bearer_token_and_keys_have_the_documented_shape() {
     assert_eq!(data["last4"], &key[key.len() - 4..]);
     let listed = app.admin(Method::GET, "/admin/api/keys", None).await;
     assert!(!listed.text().contains(key), "listings never show the key");
-    let row = &listed.data()[0];
+    let rows = listed.data();
+    let row = rows.iter().find(|row| row["name"] == "shape").unwrap();
     assert_eq!(row["email"], "a@b.c");
     assert!(row.get("key").is_none());
 }

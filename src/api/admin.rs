@@ -22,7 +22,8 @@ const SMALL_BODY_BYTES: usize = 64 * 1024;
 
 pub async fn handle(context: &Context, route: Route, request: Request<Incoming>) -> Result<Response<Body>> {
     match route {
-        Route::AdminKeysList => list_keys(context).await,
+        Route::AdminKeysList => list_keys(context, &request).await,
+        Route::AdminKeyShow(id) => show_key(context, &id, &request).await,
         Route::AdminKeysCreate => create_key(context, request).await,
         Route::AdminKeyUpdate(id) => update_key(context, &id, request).await,
         Route::AdminKeyRevoke(id) => revoke_key(context, &id).await,
@@ -97,11 +98,27 @@ pub fn plan_json(plan: &PlanRow) -> Value {
     })
 }
 
-async fn list_keys(context: &Context) -> Result<Response<Body>> {
+async fn list_keys(context: &Context, request: &Request<Incoming>) -> Result<Response<Body>> {
+    // No parameters: a filter or paging parameter would be ignored, and a
+    // caller must not think the list it got was filtered.
+    split_query(request.uri().query().unwrap_or(""), &[])?;
     let state = &context.state;
     let rows = state.store.readers.read(key_rows::all_keys).await?;
     let data = rows.iter().map(|row| key_json(&state.auth, row)).collect();
     Ok(envelope(context, Envelope::ok(Data::Values(data))))
+}
+
+async fn show_key(context: &Context, id: &str, request: &Request<Incoming>) -> Result<Response<Body>> {
+    split_query(request.uri().query().unwrap_or(""), &[])?;
+    let state = &context.state;
+    let id_owned = id.to_string();
+    let row = state
+        .store
+        .readers
+        .read(move |conn| key_rows::key_by_id(conn, &id_owned))
+        .await?
+        .ok_or_else(|| Error::NotFound("Key not found".into()))?;
+    Ok(envelope(context, Envelope::ok(Data::one(key_json(&state.auth, &row)))))
 }
 
 /// The fields of a create or update body, checked.

@@ -544,10 +544,19 @@ pub fn error_response(context: &Context, error: &Error) -> Response<Body> {
         _ => {}
     }
     let mut response = Envelope::from_error(error).into_response(&context.now_text);
-    if let Error::RateLimited { retry_after, .. } = error
-        && let Ok(value) = HeaderValue::from_str(&retry_after.to_string())
-    {
-        response.headers_mut().insert(hyper::header::RETRY_AFTER, value);
+    let headers = response.headers_mut();
+    match error {
+        Error::RateLimited { retry_after, .. } => {
+            headers.insert(hyper::header::RETRY_AFTER, HeaderValue::from(*retry_after));
+        }
+        // A 401 names the credentials it wants (RFC 9110).
+        Error::Unauthorized(_) => {
+            headers.insert(hyper::header::WWW_AUTHENTICATE, HeaderValue::from_static("ApiKey header=\"X-API-KEY\""));
+        }
+        Error::AdminUnauthorized => {
+            headers.insert(hyper::header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer realm=\"upjobs admin\""));
+        }
+        _ => {}
     }
     response
 }

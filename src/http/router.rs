@@ -26,6 +26,7 @@ pub enum Route {
     AdminAsset(String),
     AdminKeysList,
     AdminKeysCreate,
+    AdminKeyShow(String),
     AdminKeyUpdate(String),
     AdminKeyRevoke(String),
     AdminPlansList,
@@ -72,7 +73,7 @@ impl Route {
             Route::AdminPage => "/admin",
             Route::AdminAsset(_) => "/admin/{asset}",
             Route::AdminKeysList | Route::AdminKeysCreate => "/admin/api/keys",
-            Route::AdminKeyUpdate(_) | Route::AdminKeyRevoke(_) => "/admin/api/keys/{id}",
+            Route::AdminKeyShow(_) | Route::AdminKeyUpdate(_) | Route::AdminKeyRevoke(_) => "/admin/api/keys/{id}",
             Route::AdminPlansList => "/admin/api/plans",
             Route::AdminPlanUpdate(_) => "/admin/api/plans/{name}",
             Route::AdminJobsIngest => "/admin/api/jobs",
@@ -160,9 +161,10 @@ pub fn route(method: &Method, path: &str) -> Result<Route, NoRoute> {
         ["admin"] => only(get, Route::AdminPage, "GET, HEAD"),
         ["admin", "api", "keys"] if get => Ok(Route::AdminKeysList),
         ["admin", "api", "keys"] => only(post, Route::AdminKeysCreate, "GET, HEAD, POST"),
+        ["admin", "api", "keys", key] if get => Ok(Route::AdminKeyShow(id(key))),
         ["admin", "api", "keys", key] if method == Method::PATCH => Ok(Route::AdminKeyUpdate(id(key))),
         ["admin", "api", "keys", key] => {
-            only(method == Method::DELETE, Route::AdminKeyRevoke(id(key)), "PATCH, DELETE")
+            only(method == Method::DELETE, Route::AdminKeyRevoke(id(key)), "GET, HEAD, PATCH, DELETE")
         }
         ["admin", "api", "plans"] => only(get, Route::AdminPlansList, "GET, HEAD"),
         ["admin", "api", "plans", name] => only(method == Method::PUT, Route::AdminPlanUpdate(id(name)), "PUT"),

@@ -37,7 +37,9 @@ pub fn apply_deltas(conn: &Connection, deltas: &[UsageDelta]) -> Result<()> {
         conn.prepare_cached("UPDATE api_keys SET last_used_at = max(coalesce(last_used_at, 0), ?2) WHERE id = ?1")?;
     for delta in deltas {
         daily.execute(params![delta.key_id, delta.day, delta.requests, delta.rate_limited, delta.quota_refused])?;
-        if delta.counted > 0 || delta.overage > 0 {
+        // A delta can be negative: calls given back (a 304) after the
+        // flush that wrote their reservation.
+        if delta.counted != 0 || delta.overage != 0 {
             monthly.execute(params![delta.key_id, &delta.day[..7], delta.counted, delta.overage])?;
         }
         if let Some(time) = delta.last_used_at {
@@ -208,6 +210,22 @@ mod tests {
         let conn = Connection::open_in_memory().unwrap();
         crate::store::migrate::apply(&conn).unwrap();
         conn
+    }
+
+    #[test]
+    fn calls_given_back_after_a_flush_are_taken_off_the_month() {
+        let conn = database();
+        let delta = |counted, overage| UsageDelta {
+            key_id: "key_1".into(),
+            day: "2026-11-24".into(),
+            requests: 1,
+            counted,
+            overage,
+            ..UsageDelta::default()
+        };
+        apply_deltas(&conn, &[delta(3, 1)]).unwrap();
+        apply_deltas(&conn, &[delta(-1, -1)]).unwrap();
+        assert_eq!(monthly_counts(&conn, "2026-11").unwrap(), [("key_1".to_string(), 2, 0)]);
     }
 
     #[test]

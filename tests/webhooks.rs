@@ -631,7 +631,7 @@ async fn private_targets_are_refused_unless_the_operator_allows_them() {
     })
     .await;
     let error = deliveries[0]["error"].as_str().unwrap();
-    assert!(error.contains("hooks.upjobs.invalid could not be resolved"), "{}", deliveries[0]);
+    assert!(error.starts_with("hooks.upjobs.invalid could not be resolved"), "{}", deliveries[0]);
     assert_eq!(deliveries[0]["status_code"], Value::Null);
     let allowed = spawn(|_| {}).await;
     let key = allowed.create_key("business").await;
@@ -669,7 +669,7 @@ async fn delivery_checks_the_target_again() {
     })
     .await;
     assert_eq!(deliveries[0]["status_code"], Value::Null);
-    assert!(deliveries[0]["error"].as_str().unwrap().contains("Webhook URL refused"), "{}", deliveries[0]);
+    assert!(deliveries[0]["error"].as_str().unwrap().starts_with("Webhook URL refused"), "{}", deliveries[0]);
     assert!(receiver.received().is_empty(), "nothing reached the private address");
 }
 

@@ -676,7 +676,20 @@ pub fn parse_retry_after(text: &str, now_unix: i64) -> Option<Duration> {
 
 /// An error and its causes, outermost first: "client error (Connect): tcp
 /// connect error: Connection refused (os error 111)".
-fn error_chain(error: &dyn std::error::Error) -> String {
+fn error_chain(error: &(dyn std::error::Error + 'static)) -> String {
+    // The guard's own words (a refused address, a name that does not
+    // resolve) are the whole story; hyper's wrappers around them
+    // ("client error (Connect): dns error: ...") only obscure it.
+    let mut cause = Some(error);
+    while let Some(current) = cause {
+        if current.downcast_ref::<std::io::Error>().is_some_and(|io| {
+            matches!(io.kind(), std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::NotFound)
+                && io.get_ref().is_some()
+        }) {
+            return current.to_string();
+        }
+        cause = current.source();
+    }
     let mut text = error.to_string();
     let mut source = error.source();
     while let Some(cause) = source {

@@ -376,3 +376,12 @@ UPDATE jobs SET seq = ((seq + 4611686018427387904) >> 12) * 1048576 + ((seq + 46
 UPDATE job_terms SET seq = seq - 4611686018427387904;
 UPDATE job_terms SET seq = ((seq + 4611686018427387904) >> 12) * 1048576 + ((seq + 4611686018427387904) & 4095);
 INSERT INTO jobs_fts(jobs_fts) VALUES ('rebuild');
+
+-- migration: 6
+
+-- Secrets replaced by a rotation that still sign: a second rotation within
+-- a day keeps the first one's old secret signing until its own expiry, as
+-- promised when it was rotated (a client that retried a rotation whose
+-- answer it lost still holds it). A JSON array of [secret, expires_at]
+-- pairs (milliseconds), at most five, pruned as they expire.
+ALTER TABLE webhook_subscriptions ADD COLUMN retired_secrets TEXT NOT NULL DEFAULT '[]';

@@ -795,12 +795,36 @@ async fn test_events_and_rotated_secrets_sign_with_both_secrets_for_a_day() {
     verify_with_standardwebhooks(&new_secret, &received[1]).expect("the new secret verifies");
     verify_with_standardwebhooks(&old_secret, &received[1]).expect("the old secret still verifies during the overlap");
 
-    // A day later only the new secret signs. (The receiver's library would
-    // refuse a timestamp a day off the real clock, so count signatures.)
-    app.clock.advance(Duration::from_secs(24 * 3600 + 60));
+    // A second rotation within the day (a client retrying one whose answer
+    // it lost) keeps the first secret signing too, until its own expiry.
+    app.clock.advance(Duration::from_secs(3600));
+    let again = call(&app, Method::POST, &format!("/webhooks/{id}/rotate-secret"), &key, None).await;
+    let newest_secret = again.data()[0]["secret"].as_str().unwrap().to_string();
     call(&app, Method::POST, &format!("/webhooks/{id}/test"), &key, None).await;
     let received = receiver.wait_for(3, Duration::from_secs(5)).await;
-    assert_eq!(received[2].header("webhook-signature").split(' ').count(), 1);
+    assert_eq!(received[2].header("webhook-signature").split(' ').count(), 3);
+    // (The receiver's library refuses a timestamp off the real clock, so
+    // from here on count signatures.)
+    for secret in [&newest_secret, &new_secret, &old_secret] {
+        let signature = received[2].header("webhook-signature");
+        let expected = upjobs::webhooks::signing::signature_header(
+            &[secret.as_str()],
+            received[2].header("webhook-id"),
+            received[2].header("webhook-timestamp").parse().unwrap(),
+            received[2].body.as_bytes(),
+        );
+        assert!(signature.split(' ').any(|one| one == expected), "a secret does not sign: {signature}");
+    }
+    // A day after the first rotation its old secret stops; a day after the
+    // second only the newest signs.
+    app.clock.advance(Duration::from_secs(23 * 3600 + 60));
+    call(&app, Method::POST, &format!("/webhooks/{id}/test"), &key, None).await;
+    let received = receiver.wait_for(4, Duration::from_secs(5)).await;
+    assert_eq!(received[3].header("webhook-signature").split(' ').count(), 2);
+    app.clock.advance(Duration::from_secs(3600));
+    call(&app, Method::POST, &format!("/webhooks/{id}/test"), &key, None).await;
+    let received = receiver.wait_for(5, Duration::from_secs(5)).await;
+    assert_eq!(received[4].header("webhook-signature").split(' ').count(), 1);
 
     let deliveries = app.get(&format!("/webhooks/{id}/deliveries?limit=2"), &key).await.data();
     assert_eq!(deliveries.len(), 2);

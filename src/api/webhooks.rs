@@ -357,7 +357,8 @@ async fn rotate_secret(
     no_parameters(request)?;
     let (id_owned, key_id) = (id.to_string(), caller.entry.id.to_string());
     let secret = signing::new_secret();
-    let previous_expires_at = context.state.clock.now_millis() + SECRET_OVERLAP_MILLIS;
+    let now = context.state.clock.now_millis();
+    let previous_expires_at = now + SECRET_OVERLAP_MILLIS;
     let stored_secret = secret.clone();
     context
         .state
@@ -365,7 +366,7 @@ async fn rotate_secret(
         .writer
         .call(move |writer| {
             owned_row(&writer.conn, &id_owned, &key_id)?;
-            rows::rotate_secret(&writer.conn, &id_owned, &stored_secret, previous_expires_at)
+            rows::rotate_secret(&writer.conn, &id_owned, &stored_secret, previous_expires_at, now)
         })
         .await?;
     let data = json!({

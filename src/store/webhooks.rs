@@ -3,7 +3,7 @@
 //! give up are decided in `crate::webhooks`; this module only reads and
 //! writes rows. All times are Unix milliseconds.
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter};
 
 /// A subscription as stored.
@@ -169,15 +169,34 @@ pub fn enable_subscription(conn: &Connection, id: &str) -> Result<()> {
     Ok(())
 }
 
-/// Installs a new secret; the old one keeps signing until `previous_expires_at`.
-pub fn rotate_secret(conn: &Connection, id: &str, secret: &str, previous_expires_at: i64) -> Result<bool> {
-    let changed = conn
-        .prepare_cached(
-            "UPDATE webhook_subscriptions SET previous_secret = secret, previous_secret_expires_at = ?3, secret = ?2 \
-             WHERE id = ?1",
-        )?
-        .execute(params![id, secret, previous_expires_at])?;
-    Ok(changed > 0)
+/// Most secrets kept signing after rotations (besides the current and the
+/// previous one): a client rotating in a loop cannot grow a row or the
+/// signature header without bound.
+const MOST_RETIRED_SECRETS: usize = 5;
+
+/// Installs a new secret; the old one keeps signing until
+/// `previous_expires_at`, and secrets retired earlier that have not
+/// expired at `now` keep signing until their own expiry.
+pub fn rotate_secret(conn: &Connection, id: &str, secret: &str, previous_expires_at: i64, now: i64) -> Result<bool> {
+    let found = conn
+        .prepare_cached("SELECT previous_secret, previous_secret_expires_at, retired_secrets FROM webhook_subscriptions WHERE id = ?1")?
+        .query_row([id], |row| Ok((row.get::<_, Option<String>>(0)?, row.get::<_, Option<i64>>(1)?, row.get::<_, String>(2)?)))
+        .optional()?;
+    let Some((previous, previous_expires, retired)) = found else { return Ok(false) };
+    let mut still_signing: Vec<(String, i64)> = serde_json::from_str(&retired).unwrap_or_default();
+    if let (Some(previous), Some(expires_at)) = (previous, previous_expires) {
+        still_signing.push((previous, expires_at));
+    }
+    still_signing.retain(|(_, expires_at)| *expires_at > now);
+    // The newest retirements are the ones a client is likeliest to hold.
+    let keep_from = still_signing.len().saturating_sub(MOST_RETIRED_SECRETS);
+    let retired = serde_json::to_string(&still_signing[keep_from..]).map_err(Error::internal)?;
+    conn.prepare_cached(
+        "UPDATE webhook_subscriptions SET previous_secret = secret, previous_secret_expires_at = ?3, secret = ?2, \
+         retired_secrets = ?4 WHERE id = ?1",
+    )?
+    .execute(params![id, secret, previous_expires_at, retired])?;
+    Ok(true)
 }
 
 /// Turns a subscription off with its reason and gives up its pending messages.
@@ -424,6 +443,8 @@ pub struct DueMessage {
     pub secret: String,
     pub previous_secret: Option<String>,
     pub previous_secret_expires_at: Option<i64>,
+    /// Secrets retired before the previous one, with their expiry (ms).
+    pub retired_secrets: Vec<(String, i64)>,
     /// The subscription's key.
     pub key_id: String,
 }
@@ -449,7 +470,7 @@ pub fn due_messages(
     let sql = format!(
         "SELECT m.seq, m.id, m.subscription_id, m.event_type, m.attempts, m.created_at, m.payload, \
          CASE WHEN j.visible = 1 THEN j.doc END, s.url, s.secret, s.previous_secret, s.previous_secret_expires_at, \
-         s.key_id \
+         s.key_id, s.retired_secrets \
          FROM webhook_messages m JOIN webhook_subscriptions s ON s.id = m.subscription_id \
          LEFT JOIN jobs j ON j.id = m.job_id \
          WHERE m.status = 'pending' AND m.next_attempt_at <= ?1 \
@@ -476,6 +497,7 @@ pub fn due_messages(
                 previous_secret: row.get(10)?,
                 previous_secret_expires_at: row.get(11)?,
                 key_id: row.get(12)?,
+                retired_secrets: serde_json::from_str(&row.get::<_, String>(13)?).unwrap_or_default(),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

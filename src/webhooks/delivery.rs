@@ -584,6 +584,12 @@ async fn attempt(client: &WebhookClient, message: &DueMessage, allow_private: bo
     {
         secrets.push(previous.as_str());
     }
+    // Secrets retired by earlier rotations sign until their own expiry.
+    for (retired, expires_at) in message.retired_secrets.iter().rev() {
+        if *expires_at > now_millis {
+            secrets.push(retired.as_str());
+        }
+    }
     let signature = signing::signature_header(&secrets, &message.id, timestamp, &body);
     let request = Request::post(uri)
         .header(CONTENT_TYPE, HeaderValue::from_static("application/json"))

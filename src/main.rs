@@ -697,12 +697,27 @@ fn prune(db: &Path, max_retention_days: Option<i64>, log_retention_days: i64) ->
     config.max_retention_days = max_retention_days;
     config.log_retention_days = log_retention_days;
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    // A first prune of a large store can take minutes: show that it runs.
+    let spinner = if std::io::stderr().is_terminal() {
+        let spinner = indicatif::ProgressBar::new_spinner()
+            .with_style(
+                indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})")
+                    .expect("a valid progress template"),
+            )
+            .with_message(format!("pruning {}", db.display()));
+        spinner.enable_steady_tick(Duration::from_millis(120));
+        spinner
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
     let report = runtime.block_on(upjobs::retention::prune(
         &store,
         &config,
         Clock::system().now_unix(),
         upjobs::retention::Pace::Alone,
-    ))?;
+    ));
+    spinner.finish_and_clear();
+    let report = report?;
     println!(
         "pruned {} jobs, {} request-log rows and {} webhook delivery records (keeping {}), merged the search index in {} steps, in {:.1} s",
         report.jobs_deleted,

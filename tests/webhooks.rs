@@ -902,6 +902,12 @@ async fn admin_lists_every_webhook_with_its_health() {
     assert_eq!(attempts.len(), 2);
     assert_eq!(attempts[0]["status_code"], 500);
     assert!(attempts[0]["time"].is_string() && attempts[0]["latency_ms"].is_i64());
+    assert_eq!(listed["key_blocked_reason"], Value::Null);
+    // A webhook whose key was revoked is still "active", and says why it
+    // receives nothing.
+    app.admin(Method::DELETE, &format!("/admin/api/keys/{key_id}"), None).await;
+    let listed = app.admin(Method::GET, "/admin/api/webhooks", None).await.data()[0].clone();
+    assert_eq!(listed["key_blocked_reason"], "the key was revoked");
     let unauthorized = app.request(Method::GET, "/admin/api/webhooks", &[], "").await;
     assert_eq!(unauthorized.status, StatusCode::UNAUTHORIZED);
 }

@@ -7,6 +7,7 @@ const section = $('#view-webhooks');
 
 function health(hook) {
   if (!hook.active) return { label: 'disabled', kind: 'muted', rank: 3 };
+  if (hook.key_blocked_reason) return { label: 'key cannot receive', kind: 'muted', rank: 3 };
   const success = hook.last_success_at ? Date.parse(hook.last_success_at) : 0;
   const failure = hook.last_failure_at ? Date.parse(hook.last_failure_at) : 0;
   if (failure > success) return { label: 'failing', kind: 'danger', rank: 2 };
@@ -58,7 +59,7 @@ const table = new SortTable($('#webhooks-table'), {
     { key: 'filters', label: 'Filters', className: 'col-wide', render: (w) => h('span', { class: 'filters' }, filterSummary(w.filters)) },
     {
       key: 'health', label: 'Health', sort: (w) => health(w).rank,
-      render: (w) => h('div', {}, badge(health(w).label, health(w).kind), w.disabled_reason ? h('span', { class: 'cell-sub muted' }, w.disabled_reason) : null),
+      render: (w) => h('div', {}, badge(health(w).label, health(w).kind), (w.disabled_reason || w.key_blocked_reason) ? h('span', { class: 'cell-sub muted' }, w.disabled_reason || `Nothing is sent: ${w.key_blocked_reason}.`) : null),
     },
     {
       key: 'deliveries', label: 'Last success / failure', sort: (w) => w.last_failure_at, defaultDesc: true,

@@ -123,6 +123,14 @@ pub fn document() -> Value {
             "schemas": schemas,
         },
         "security": [{"apiKey": []}],
+        "webhooks": {
+            "job.created": event_operation("A new job matched a subscription's filters", "job.created", job.clone()),
+            "webhook.test": event_operation(
+                "POST /webhooks/{id}/test was called",
+                "webhook.test",
+                json!({"type": "object", "required": ["webhook_id", "message"], "properties": {"webhook_id": {"type": "string"}, "message": {"type": "string"}}}),
+            ),
+        },
         "paths": {
             "/health": {"get": {"summary": "Check the service and the key", "responses": with_errors(json!({"200": ok(json!(false))}))}},
             "/jobs": {"get": {
@@ -144,15 +152,15 @@ pub fn document() -> Value {
             "/usage": {"get": {"summary": "The caller's plan, limits and usage this month", "responses": with_errors(json!({"200": ok(usage_schema())}))}},
             "/webhooks": {
                 "get": {"summary": "The caller's webhook subscriptions", "responses": webhook_responses("200", webhook_schema(), false)},
-                "post": {"summary": "Subscribe a URL to new jobs matching filters (Business and Enterprise)", "responses": webhook_responses("201", webhook_schema(), false)}
+                "post": {"summary": "Subscribe a URL to new jobs matching filters (Business and Enterprise)", "responses": also(webhook_responses("201", webhook_schema(), false), &[("409", "Webhook limit reached (100 a key)"), BODY_TOO_LARGE])}
             },
             "/webhooks/{id}": {
                 "parameters": id_path.clone(),
                 "get": {"summary": "One subscription", "responses": webhook_responses("200", webhook_schema(), true)},
-                "patch": {"summary": "Change the url, filters or description; turn off or on again (active)", "responses": webhook_responses("200", webhook_schema(), true)},
+                "patch": {"summary": "Change the url, filters or description; turn off or on again (active)", "responses": also(webhook_responses("200", webhook_schema(), true), &[BODY_TOO_LARGE])},
                 "delete": {"summary": "Delete a subscription", "responses": webhook_responses("200", json!({"type": "object", "required": ["id", "deleted"], "properties": {"id": {"type": "string"}, "deleted": {"const": true}}}), true)}
             },
-            "/webhooks/{id}/test": {"parameters": id_path.clone(), "post": {"summary": "Queue a webhook.test event (see deliveries for the attempt)", "responses": webhook_responses("202", json!({"type": "object", "required": ["message_id", "webhook_id", "event_type", "status"], "properties": {"message_id": {"type": "string"}, "webhook_id": {"type": "string"}, "event_type": {"const": "webhook.test"}, "status": {"type": "string"}}}), true)}},
+            "/webhooks/{id}/test": {"parameters": id_path.clone(), "post": {"summary": "Queue a webhook.test event (see deliveries for the attempt)", "responses": also(webhook_responses("202", json!({"type": "object", "required": ["message_id", "webhook_id", "event_type", "status"], "properties": {"message_id": {"type": "string"}, "webhook_id": {"type": "string"}, "event_type": {"const": "webhook.test"}, "status": {"type": "string"}}}), true), &[("409", "The webhook is disabled and receives nothing")])}},
             "/webhooks/{id}/deliveries": {"parameters": id_path.clone(), "get": {"parameters": [{"name": "limit", "in": "query", "required": false, "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}, "description": "Attempts to return."}], "summary": "Delivery attempts, newest first", "responses": webhook_responses("200", delivery_schema(), true)}},
             "/webhooks/{id}/rotate-secret": {"parameters": id_path.clone(), "post": {"summary": "New signing secret (the old one also signs for 24 h)", "responses": webhook_responses("200", json!({"type": "object", "required": ["id", "secret", "previous_secret_expires_at"], "properties": {"id": {"type": "string"}, "secret": {"type": "string"}, "previous_secret_expires_at": {"type": "string", "format": "date-time"}}}), true)}},
             "/livez": {"get": {"security": [], "summary": "Liveness", "responses": {"200": {"description": "alive"}}}},
@@ -290,6 +298,37 @@ fn webhook_responses(success: &str, item: Value, with_id: bool) -> Value {
     with_errors(Value::Object(responses))
 }
 
+/// A webhook event as OpenAPI 3.1 describes what the server sends: the
+/// Standard Webhooks headers and `{type, timestamp, data}`.
+fn event_operation(summary: &str, event_type: &str, data: Value) -> Value {
+    let header = |name: &str, description: &str| json!({"name": name, "in": "header", "required": true, "schema": {"type": "string"}, "description": description});
+    json!({"post": {
+        "summary": summary,
+        "security": [],
+        "parameters": [
+            header("webhook-id", "The message id: the same on every retry (deduplicate on it)"),
+            header("webhook-timestamp", "Unix seconds of this attempt"),
+            header("webhook-signature", "v1,<base64 HMAC-SHA256 of \"id.timestamp.body\">, one per signing secret, space-separated"),
+        ],
+        "requestBody": {"required": true, "content": {"application/json": {"schema": {
+            "type": "object",
+            "required": ["type", "timestamp", "data"],
+            "properties": {"type": {"const": event_type}, "timestamp": {"type": "string", "format": "date-time"}, "data": data}
+        }}}},
+        "responses": {"2XX": {"description": "Received; any other answer (or none within 10 s) is retried"}}
+    }})
+}
+
+/// `responses` with more documented answers (a route's own 409 or 413).
+fn also(mut responses: Value, more: &[(&str, &str)]) -> Value {
+    for (status, description) in more {
+        responses[*status] = json!({"description": description});
+    }
+    responses
+}
+
+const BODY_TOO_LARGE: (&str, &str) = ("413", "Request body too large (64 KiB)");
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -336,6 +375,21 @@ mod tests {
                 assert_eq!(responses.get("404").is_some(), path.contains("{id}"), "{method} {path}: {responses}");
                 assert!(responses.get("401").is_some() && responses.get("429").is_some(), "{method} {path}");
             }
+        }
+        let paths = &document["paths"];
+        for (operation, statuses) in [
+            (&paths["/webhooks"]["post"], &["409", "413"][..]),
+            (&paths["/webhooks/{id}"]["patch"], &["413"][..]),
+            (&paths["/webhooks/{id}/test"]["post"], &["409"][..]),
+        ] {
+            for status in statuses {
+                assert!(operation["responses"].get(*status).is_some(), "{status}: {operation}");
+            }
+        }
+        // What the server sends to subscribers, as OpenAPI 3.1 `webhooks`.
+        for event in ["job.created", "webhook.test"] {
+            let body = &document["webhooks"][event]["post"]["requestBody"]["content"]["application/json"]["schema"];
+            assert_eq!(body["properties"]["type"]["const"], event);
         }
     }
 

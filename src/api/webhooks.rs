@@ -411,6 +411,9 @@ pub async fn admin_list(context: &Context) -> Result<Response<Body>> {
                 "filters": stored_filters(&row),
                 "active": row.active,
                 "disabled_reason": row.disabled_reason,
+                // Active, yet receiving nothing: its key was revoked,
+                // expired or moved to a plan without webhooks.
+                "key_blocked_reason": context.state.auth.webhooks_blocked(&row.key_id),
                 "created_at": format_seconds_of(row.created_at),
                 "last_success_at": row.last_success_at.map(format_seconds_of),
                 "last_failure_at": row.last_failure_at.map(format_seconds_of),

@@ -93,7 +93,10 @@ mod tests {
     fn errors_are_the_ones_jobs_gives() {
         assert_eq!(message(json!({"budgetmin": 5})), "Unknown parameter 'budgetmin'. Did you mean 'budget_min'?");
         assert_eq!(message(json!({"frobnicate": 1})), "Unknown parameter 'frobnicate'");
-        assert_eq!(message(json!({"limit": 5})), "Unknown parameter 'limit'");
+        assert_eq!(
+            message(json!({"limit": 5})),
+            "Invalid filters: 'limit' pages or shapes a /jobs answer and is not a filter"
+        );
         assert_eq!(message(json!({"budget_min": "abc"})), "Invalid budget_min parameter");
         assert_eq!(
             message(json!({"payment_verified": 1})),

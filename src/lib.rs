@@ -117,8 +117,22 @@ pub fn build(config: ServeConfig, clock: Clock) -> Result<(AppState, Startup)> {
     Ok((state, startup))
 }
 
+/// Tokens shorter than this can be guessed; they still work (a sandbox may
+/// want `admin`), with a warning at start.
+const SHORT_ADMIN_TOKEN: usize = 16;
+
+fn warn_if_short(token: &str) {
+    if token.chars().count() < SHORT_ADMIN_TOKEN {
+        tracing::warn!(
+            characters = token.chars().count(),
+            "the admin token is short and could be guessed; use {SHORT_ADMIN_TOKEN} random characters or more"
+        );
+    }
+}
+
 fn resolve_admin_token(config: &ServeConfig, store: &Store, startup: &mut Startup) -> Result<KeyHash> {
     if let Some(token) = config.admin_token.as_deref().map(str::trim).filter(|token| !token.is_empty()) {
+        warn_if_short(token);
         return Ok(keys::hash_secret(token));
     }
     if let Some(path) = &config.admin_token_file {
@@ -128,6 +142,7 @@ fn resolve_admin_token(config: &ServeConfig, store: &Store, startup: &mut Startu
         if token.is_empty() {
             return Err(Error::setup(format!("--admin-token-file {} is empty", path.display())));
         }
+        warn_if_short(&token);
         return Ok(keys::hash_secret(&token));
     }
     let stored = store.readers.read_blocking(|conn| key_rows::setting(conn, "admin_token_sha256"))?;

@@ -494,12 +494,10 @@ fn add_limit_headers(context: &Context, response: &mut Response<Body>, entry: &K
     end_field(&X_RATELIMIT_RESET, &text);
     number(&mut text, limits.burst);
     end_field(&X_RATELIMIT_BURST, &text);
-    // Two policies: the long-run rate, and the bucket itself (`burst`
-    // calls, refilled from empty in `w` seconds), which `RateLimit`
-    // reports on, so that its remaining never exceeds its policy's quota.
-    text.extend_from_slice(b"\"per-minute\";q=");
-    number(&mut text, limits.rate_limit_per_min);
-    text.extend_from_slice(b";w=60, \"burst\";q=");
+    // The bucket as the draft's quota policy: `burst` calls, refilled from
+    // empty in `w` seconds (the per-minute rate is X-RateLimit-Limit), so
+    // that `RateLimit`'s remaining never exceeds its policy's quota.
+    text.extend_from_slice(b"\"burst\";q=");
     number(&mut text, limits.burst);
     text.extend_from_slice(b";w=");
     number(&mut text, (limits.burst.saturating_mul(60)).div_ceil(limits.rate_limit_per_min.max(1)));

@@ -124,6 +124,29 @@ async fn duplicate_is_caught_after_a_restart() {
     assert_eq!(quality_entry(&app, "restart-copy").await.unwrap()["duplicate_of"], "restart-original");
 }
 
+/// Jobs another process stores in the same file (`upjobs import` beside a
+/// running server) are in the duplicate index before the server's next
+/// ingest.
+#[tokio::test]
+async fn duplicate_of_a_job_imported_beside_the_server_is_caught() {
+    let app = spawn_app().await;
+    let key = app.create_key("enterprise").await;
+    app.ingest(&[distinct_job("before-import", 6)]).await;
+    let original = distinct_job("imported-original", 5);
+    let file = app.dir.path().join("import.ndjson");
+    std::fs::write(&file, format!("{original}\n")).unwrap();
+    let import = std::process::Command::new(env!("CARGO_BIN_EXE_upjobs"))
+        .args(["import", "--db", app.db_path.to_str().unwrap(), file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert!(import.status.success(), "{}", String::from_utf8_lossy(&import.stderr));
+    let report = app.ingest(&[repost(&original, "server-copy")]).await;
+    assert_eq!(report["duplicates"], 1, "{report}");
+    assert!(served(&app, &key, "imported-original").await);
+    assert!(!served(&app, &key, "server-copy").await);
+    assert_eq!(quality_entry(&app, "server-copy").await.unwrap()["duplicate_of"], "imported-original");
+}
+
 #[tokio::test]
 async fn not_duplicate_verdict_shows_the_job_and_survives_reingest() {
     let app = spawn_app().await;

@@ -171,6 +171,8 @@ fn upsert_all(
     now: i64,
 ) -> Result<IngestReport> {
     let mut report = IngestReport::default();
+    // Another process may have stored jobs since the last batch.
+    crate::store::jobs::refresh_dedup_index(context, now)?;
     let first_new_job = context.pending_events.new_visible_jobs.len();
     // Store in posting order: seq (the FTS rowid) then only ascends within
     // the batch, and FTS5 keeps buffering instead of flushing at every step

@@ -311,6 +311,28 @@ fn update_row(
     Ok(())
 }
 
+/// Makes the near-duplicate index match the table before an ingest. The
+/// index lives in this process's memory, so jobs another process stored
+/// (`upjobs import` beside a running server, or a server beside an import)
+/// are not in it. SQLite's `data_version` moves only when another
+/// connection commits to the file (this process's own writes, and its
+/// checkpointer's PASSIVE checkpoints, leave it); the index is then rebuilt
+/// from the table. Loads it the first time.
+pub fn refresh_dedup_index(context: &mut WriterContext, now: i64) -> Result<()> {
+    let version: i64 = context.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+    if context.dedup_data_version == Some(version) {
+        return Ok(());
+    }
+    if context.dedup_data_version.is_some() {
+        tracing::info!("another process wrote to the database; rebuilding the duplicate index");
+    }
+    let mut index = DedupIndex::new();
+    load_dedup_index(&context.conn, &mut index, now)?;
+    context.dedup = index;
+    context.dedup_data_version = Some(version);
+    Ok(())
+}
+
 /// Fills the (new, empty) near-duplicate index with the recent non-spam jobs.
 pub fn load_dedup_index(conn: &Connection, index: &mut DedupIndex, now: i64) -> Result<()> {
     let mut statement = conn.prepare(

@@ -66,6 +66,7 @@ impl Store {
         let context = WriterContext {
             conn,
             dedup: DedupIndex::new(),
+            dedup_data_version: None,
             commit_hooks,
             pending_events: Default::default(),
             webhook_index: Default::default(),
@@ -75,7 +76,7 @@ impl Store {
                 return;
             }
             let now = chrono::Utc::now().timestamp();
-            if let Err(error) = jobs::load_dedup_index(&context.conn, &mut context.dedup, now) {
+            if let Err(error) = jobs::refresh_dedup_index(context, now) {
                 tracing::error!(%error, "could not rebuild the duplicate index; duplicates of older jobs may be missed");
             }
         });

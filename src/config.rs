@@ -151,9 +151,13 @@ fn parse_at_least_one(value: &str) -> Result<usize, String> {
     }
 }
 
-/// `--webhook-retry-schedule`, checked at start (kept as written).
+/// `--webhook-retry-schedule`, checked at start (kept as written): at
+/// least one delay.
 fn parse_schedule_flag(value: &str) -> Result<String, String> {
-    parse_schedule(value).map(|_| value.to_string())
+    match parse_schedule(value)? {
+        delays if delays.is_empty() => Err("expected at least one delay, such as 5s,5m,30m".to_string()),
+        _ => Ok(value.to_string()),
+    }
 }
 
 fn parse_proxy(value: &str) -> Result<IpNet, String> {

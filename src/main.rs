@@ -117,6 +117,7 @@ enum KeysAction {
     },
     /// List keys (never the keys themselves).
     List {
+        /// Print the list as a JSON array.
         #[arg(long)]
         json: bool,
     },
@@ -163,7 +164,7 @@ struct KeyOptions {
     /// Days of jobs the key sees (1 to 36500).
     #[arg(long, allow_negative_numbers = true)]
     retention_days: Option<String>,
-    /// Most overage per month, in US dollars.
+    /// Most overage per month, in US dollars (0 to 1000000000).
     #[arg(long, allow_negative_numbers = true)]
     spending_cap_usd: Option<String>,
 }
@@ -596,6 +597,7 @@ fn keys(db: &Path, action: KeysAction) -> Result<()> {
     if !matches!(action, KeysAction::Create { .. }) {
         existing_database(db)?;
     }
+    let is_list = matches!(action, KeysAction::List { .. });
     let store = open_store_without_ingest(db)?;
     let now = Clock::system().now_unix();
     let plan_names = || -> Result<Vec<String>> {
@@ -685,6 +687,12 @@ fn keys(db: &Path, action: KeysAction) -> Result<()> {
             }
             println!("updated {id}");
         }
+    }
+    // Copy the change from the WAL into the file itself, so that a copy of
+    // the .db file alone has it. PASSIVE: a server reading the file is
+    // never waited for (what it holds back stays in the WAL).
+    if !is_list {
+        store::open_read_write(db)?.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
     }
     Ok(())
 }

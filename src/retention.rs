@@ -107,6 +107,9 @@ pub async fn prune(store: &Store, config: &ServeConfig, now: i64, pace: Pace) ->
                         params![cutoff, BATCH_ROWS],
                     )?;
                     writer.dedup.evict_older_than(now - days * 86_400);
+                    if deleted > 0 {
+                        crate::store::jobs::note_jobs_changed(writer)?;
+                    }
                     Ok(deleted as i64)
                 })
                 .await?;

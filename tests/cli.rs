@@ -501,6 +501,7 @@ fn serve_refuses_settings_it_cannot_use() {
     for (flag, value, says) in [
         ("--max-connections", "0", "expected a whole number of 1 or more"),
         ("--webhook-retry-schedule", "1x", "bad unit in '1x'"),
+        ("--webhook-retry-schedule", " , ", "expected at least one delay"),
         ("--spam-threshold", "NaN", "expected a number of 0 or more"),
         ("--spam-threshold", "-1", "expected a number of 0 or more"),
         ("--max-retention-days", "0", "from 1 to 36500"),
@@ -577,6 +578,10 @@ fn the_keys_cli_checks_what_the_admin_api_checks() {
         run_ok(&["keys", "--db", path_arg(&db), "create", "--plan", "Business", "--name", "b", "--json"], None);
     let record: Value = serde_json::from_slice(&created.stdout).unwrap();
     assert_eq!(record["plan"], "business");
+    // The key is in the file itself, not only in its WAL.
+    let copy = dir.path().join("copy.db");
+    std::fs::copy(&db, &copy).unwrap();
+    assert!(stdout(&run_ok(&["check", "--db", path_arg(&copy)], None)).contains("keys: 1"));
     let id = record["id"].as_str().unwrap();
     let output = run(&["keys", "--db", path_arg(&db), "update", id], None);
     assert_eq!(output.status.code(), Some(1));

@@ -376,3 +376,18 @@ async fn an_export_waits_for_a_turn_then_is_refused_with_429() {
     assert_eq!(response.status, StatusCode::OK, "{}", response.text());
     assert!(ndjson_jobs(&response).len() > 3_500);
 }
+
+/// An export takes its further calls under the key as it is now: revoked
+/// mid-stream, it stops at the next block of 100 rows, cut off.
+#[tokio::test]
+async fn an_export_stops_when_its_key_is_revoked() {
+    let (app, _) = app_with_generated_jobs(4_000, 60).await;
+    let (key, id) = app.create_key_with(json!({"name": "r", "plan": "enterprise"})).await;
+    let stream = stalled_export(&app, &key).await;
+    let revoked = app.admin(hyper::Method::DELETE, &format!("/admin/api/keys/{id}"), None).await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    let rest = rest_of(stream).await;
+    let rows = rest.windows(2).filter(|pair| pair == b"}\n").count();
+    assert!(rows < 3_500, "{rows} rows after the key was revoked");
+    assert!(!rest.ends_with(b"0\r\n\r\n"), "a cut-off export must not end like a whole one");
+}

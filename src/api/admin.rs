@@ -31,7 +31,7 @@ pub async fn handle(context: &Context, route: Route, request: Request<Incoming>)
             context,
             Envelope::ok(Data::Values(context.state.auth.plans().iter().map(plan_json).collect())),
         )),
-        Route::AdminPlanUpdate(name) => update_plan(context, &name, request).await,
+        Route::AdminPlanUpdate(name) => update_plan(context, &name.to_ascii_lowercase(), request).await,
         Route::AdminJobsIngest => ingest_jobs(context, request).await,
         Route::AdminJobDelete(id) => delete_job(context, &id).await,
         Route::AdminJobVerdict(id) => verdict(context, &id, request).await,
@@ -157,7 +157,7 @@ impl KeyChanges {
             match object.get(name) {
                 None => Ok(None),
                 Some(Value::Null) => Ok(Some(None)),
-                Some(Value::String(text)) if text.chars().count() <= 200 && !text.chars().any(char::is_control) => {
+                Some(Value::String(text)) if text.chars().count() <= 200 && !text.chars().any(is_control_or_bidi) => {
                     Ok(Some(Some(text.trim().to_string())))
                 }
                 Some(_) => Err(Error::bad_request(format!(
@@ -283,6 +283,13 @@ fn dollar_value(name: &str, value: &Value) -> Result<f64> {
         .as_f64()
         .filter(|amount| (0.0..=MOST).contains(amount))
         .ok_or_else(|| Error::bad_request(format!("Invalid {name}: must be a number from 0 to 1000000000")))
+}
+
+/// Characters a name or an e-mail may not hold: control characters, and the
+/// bidirectional overrides and isolates that make text display other than
+/// it reads (U+202A–U+202E, U+2066–U+2069).
+fn is_control_or_bidi(character: char) -> bool {
+    character.is_control() || matches!(character, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
 /// A plausible e-mail address: one `@` with something on each side and no

@@ -152,7 +152,7 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
     let min_seq = caller.min_seq(context.now);
     let now = context.now;
     let state = context.state.clone();
-    let caller = Caller { entry: caller.entry.clone(), limits: caller.limits.clone() };
+    let entry = caller.entry.clone();
     let feeder_cut_off = cut_off.clone();
     tokio::spawn(async move {
         let _turn = turn;
@@ -170,7 +170,7 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
             .read(move |conn| {
                 // Before rows 101, 201, ...: one more call, or the end.
                 let mut take_call = || {
-                    let taken = auth.auth.reserve_calls(&caller.entry, &caller.limits, 1).is_ok();
+                    let taken = auth.auth.reserve_calls_now(&entry, 1).is_ok();
                     if !taken {
                         feeder.cut_off.store(true, Ordering::SeqCst);
                     }
@@ -192,7 +192,11 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
         match receiver.recv().await {
             Some(item) => Some((item, Some((receiver, cut_off)))),
             None if cut_off.load(Ordering::SeqCst) => {
-                Some((Err(std::io::Error::other("the client stopped reading")), None))
+                // hyper drops what it has not yet written when a body fails:
+                // a moment first lets it flush the rows that were sent (and
+                // paid for) before the error ends the body.
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                Some((Err(std::io::Error::other("the export was cut off")), None))
             }
             None => None,
         }

@@ -448,6 +448,19 @@ impl Auth {
         Ok(Reserved { month: entry.month.load(Ordering::Relaxed), calls, overage })
     }
 
+    /// `reserve_calls` under the key's limits as they are now, for work that
+    /// outlives its request's admission (an export's further calls): a key
+    /// revoked, expired or given a lower quota since is held to that.
+    pub fn reserve_calls_now(&self, entry: &KeyEntry, calls: i64) -> Result<Reserved> {
+        let refused = || Error::Unauthorized("Invalid or missing X-API-KEY header".into());
+        let KeyView { row, limits } = entry.view();
+        if row.revoked_at.is_some() || row.expires_at.is_some_and(|at| at <= self.clock.now_unix()) {
+            return Err(refused());
+        }
+        let limits = limits.ok_or_else(refused)?;
+        self.reserve_calls(entry, &limits, calls)
+    }
+
     /// Gives back the calls of `reserved` beyond the first `used` (a 304,
     /// or an answer that does not count). Calls taken in a month that has
     /// ended since stay where they were counted.

@@ -209,6 +209,9 @@ fn upsert_all(
             },
         }
     }
+    if report.inserted + report.updated > 0 {
+        jobs::note_jobs_changed(context)?;
+    }
     // Webhook messages for the new jobs commit with them, in this transaction.
     let new_jobs = context.pending_events.new_visible_jobs.get(first_new_job..).unwrap_or_default().to_vec();
     crate::webhooks::enqueue_new_jobs(context, &new_jobs, now)?;

@@ -314,22 +314,47 @@ fn update_row(
 /// Makes the near-duplicate index match the table before an ingest. The
 /// index lives in this process's memory, so jobs another process stored
 /// (`upjobs import` beside a running server, or a server beside an import)
-/// are not in it. SQLite's `data_version` moves only when another
-/// connection commits to the file (this process's own writes, and its
-/// checkpointer's PASSIVE checkpoints, leave it); the index is then rebuilt
-/// from the table. Loads it the first time.
+/// are not in it. Every ingest batch and prune moves `settings.jobs_version`
+/// in its own transaction ([`note_jobs_changed`]); a version this process did
+/// not write means another one stored or deleted jobs, and the index is
+/// rebuilt from the table. (Key and plan changes leave it alone.) Loads the
+/// index the first time. Runs inside the writer's transaction.
 pub fn refresh_dedup_index(context: &mut WriterContext, now: i64) -> Result<()> {
-    let version: i64 = context.conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-    if context.dedup_data_version == Some(version) {
+    let version = jobs_version(&context.conn)?;
+    if context.dedup_jobs_version == Some(version) {
         return Ok(());
     }
-    if context.dedup_data_version.is_some() {
-        tracing::info!("another process wrote to the database; rebuilding the duplicate index");
+    if context.dedup_jobs_version.is_some() {
+        tracing::info!("another process stored or deleted jobs; rebuilding the duplicate index");
     }
     let mut index = DedupIndex::new();
     load_dedup_index(&context.conn, &mut index, now)?;
     context.dedup = index;
-    context.dedup_data_version = Some(version);
+    context.dedup_jobs_version = Some(version);
+    Ok(())
+}
+
+fn jobs_version(conn: &Connection) -> Result<i64> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT coalesce((SELECT CAST(value AS INTEGER) FROM settings WHERE name = 'jobs_version'), 0)",
+        )?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// Records that this process stored or deleted jobs (see
+/// [`refresh_dedup_index`]); keeps its own index current with the count.
+pub fn note_jobs_changed(context: &mut WriterContext) -> Result<()> {
+    context
+        .conn
+        .prepare_cached(
+            "INSERT INTO settings (name, value) VALUES ('jobs_version', '1') \
+             ON CONFLICT(name) DO UPDATE SET value = CAST(value AS INTEGER) + 1",
+        )?
+        .execute([])?;
+    if context.dedup_jobs_version.is_some() {
+        context.dedup_jobs_version = Some(jobs_version(&context.conn)?);
+    }
     Ok(())
 }
 
@@ -357,6 +382,7 @@ pub fn delete_by_id(context: &mut WriterContext, id: &str) -> Result<bool> {
     let Some((seq, simhash)) = found else { return Ok(false) };
     context.conn.prepare_cached("DELETE FROM jobs WHERE seq = ?1")?.execute([seq])?;
     context.dedup.remove(seq, Fingerprint { exact: 0, simhash: simhash as u64 });
+    note_jobs_changed(context)?;
     Ok(true)
 }
 

@@ -66,7 +66,7 @@ impl Store {
         let context = WriterContext {
             conn,
             dedup: DedupIndex::new(),
-            dedup_data_version: None,
+            dedup_jobs_version: None,
             commit_hooks,
             pending_events: Default::default(),
             webhook_index: Default::default(),

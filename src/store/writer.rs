@@ -33,12 +33,12 @@ const MAX_BATCH: usize = 512;
 pub struct WriterContext {
     pub conn: Connection,
     /// Near-duplicate index over recent jobs, rebuilt from the table at start
-    /// and whenever another process has written to the file since
+    /// and whenever another process has stored jobs in the file since
     /// (`store::jobs::refresh_dedup_index`).
     pub dedup: DedupIndex,
-    /// `PRAGMA data_version` when the index last matched the table (None:
+    /// `settings.jobs_version` when the index last matched the table (None:
     /// not loaded).
-    pub dedup_data_version: Option<i64>,
+    pub dedup_jobs_version: Option<i64>,
     /// Called after every commit that ran at least one task that asked for it
     /// (new jobs for webhooks); set by the server.
     pub commit_hooks: Vec<CommitHook>,

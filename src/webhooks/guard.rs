@@ -156,7 +156,7 @@ pub fn parse_target(url: &str) -> Result<Uri, String> {
     // (`Authority::port` is None for a port that does not fit a u16.)
     let port = authority.as_str().rsplit_once(':').filter(|(head, _)| !head.contains('[') || head.ends_with(']'));
     if let Some((_, port)) = port
-        && !port.parse::<u16>().is_ok_and(|port| port >= 1)
+        && !(port.bytes().all(|byte| byte.is_ascii_digit()) && port.parse::<u16>().is_ok_and(|port| port >= 1))
     {
         return Err("Invalid url: the port must be from 1 to 65535".into());
     }
@@ -361,7 +361,12 @@ mod tests {
 
     #[test]
     fn ports_and_zone_identifiers_are_checked() {
-        for bad in ["http://127.0.0.1:99999/x", "http://example.com:0/", "http://example.com:70000/"] {
+        for bad in [
+            "http://127.0.0.1:99999/x",
+            "http://example.com:0/",
+            "http://example.com:70000/",
+            "http://example.com:+80/",
+        ] {
             assert_eq!(parse_target(bad).unwrap_err(), "Invalid url: the port must be from 1 to 65535", "{bad}");
         }
         assert!(parse_target("http://[fe80::1%25eth0]/").unwrap_err().contains("zone"));

@@ -383,6 +383,8 @@ mod tests {
         check("We bought the ShipFast starter kit and need it customised.", &[]);
         check("Record check payments and the deposits our office manager makes.", &[]);
         check("There is no registration fee.", &[]);
+        check("To apply, pay a small $10 application fee via PayPal.", &["upfront_fee"]);
+        check("Integrate PayPal so the application fee is paid at checkout.", &[]);
     }
 
     #[test]
@@ -419,6 +421,20 @@ mod tests {
         let honest = score(&job("Data entry", "Simple copy paste work, no experience needed, work from home."));
         assert_eq!(honest.score, 0.5);
         assert!(!honest.is_spam(DEFAULT_SPAM_THRESHOLD));
+
+        // Well paid work from a new client that asks for no copy-paste
+        // answers is not trivial work.
+        let mut new_client = job(
+            "Import 2,000 products with variants",
+            "Map our supplier CSV to Shopify variants. Short, specific proposals are preferred over copy-paste answers.",
+        );
+        new_client.hourly_budget = Some(HourlyBudget { min: Some(59.0), max: Some(86.0) });
+        new_client.buyer.payment_verified = false;
+        new_client.buyer.total_jobs_with_hires = 0;
+        new_client.client_activity.invitations_sent = 40;
+        let verdict = score(&new_client);
+        assert_eq!(rules_fired(&verdict), ["suspicious_client"], "{verdict:?}");
+        assert!(!verdict.is_spam(DEFAULT_SPAM_THRESHOLD));
     }
 
     #[test]

@@ -61,6 +61,11 @@ const ON_PLATFORM: &[&str] = &["upwork", "here", "this", "zoom"];
 /// Words before a fee that say there is none.
 const NEGATIONS: &[&str] = &["no", "without", "zero", "free", "never"];
 
+/// Words after trivial-work wording that make it about applying
+/// (`copy-paste answers`), not about the work.
+const APPLYING_WORDS: &[&str] =
+    &["answers", "answer", "proposals", "proposal", "applications", "responses", "replies", "cover", "bids"];
+
 const EVIDENCE_MAX_BYTES: usize = super::EVIDENCE_MAX_BYTES;
 const EVIDENCE_CONTEXT_BYTES: usize = 24;
 
@@ -311,7 +316,9 @@ impl<'a> Scan<'a> {
     }
 
     pub(crate) fn upfront_fee(&self) -> Option<String> {
-        let topic = Cue::BuildTopic.bit() | Cue::ThirdPartyTopic.bit() | Cue::PaymentBrand.bit();
+        // A payment brand alone is no topic here: `pay the application fee
+        // via PayPal` is the applicant paying.
+        let topic = Cue::BuildTopic.bit() | Cue::ThirdPartyTopic.bit();
         let pays =
             Cue::PayerMarker.bit() | Cue::PayWord.bit() | Cue::PayObligation.bit() | Cue::MustPay.bit() | MONEY_BIT;
         let fee_object = Cue::FeeNoun.bit() | Cue::Crypto.bit() | MONEY_BIT;
@@ -336,9 +343,12 @@ impl<'a> Scan<'a> {
     /// (`patients complete forms`) or about building something.
     pub(crate) fn trivial_work(&self) -> Option<String> {
         let topic = Cue::BuildTopic.bit() | Cue::ThirdPartyTopic.bit();
+        // `copy-paste answers`: how to apply, not the work.
+        let about_applying =
+            |hit: &&Hit| hit.end_word < self.words.len() && APPLYING_WORDS.contains(&self.word(hit.end_word));
         self.hits
             .iter()
-            .find(|hit| hit.cue == Cue::TrivialWork && !self.sentence_has(hit, topic))
+            .find(|hit| hit.cue == Cue::TrivialWork && !self.sentence_has(hit, topic) && !about_applying(hit))
             .map(|hit| self.hit_excerpt(hit))
     }
 

@@ -215,6 +215,20 @@ async fn spam_verdict_hides_a_legitimate_job_and_survives_reingest() {
     let report = app.ingest(&[legit]).await;
     assert_eq!(report["spam"], 1, "{report}");
     assert!(!served(&app, &key, "legit-hidden").await);
+
+    // The list pages by `limit` and refuses what it would ignore.
+    app.ingest(&[spam_job("spam-2"), spam_job("spam-3")]).await;
+    let limited = app.admin(Method::GET, "/admin/api/quality?limit=1", None).await;
+    assert_eq!(limited.status, StatusCode::OK, "{}", limited.text());
+    assert_eq!(limited.data().len(), 1);
+    for (query, message) in [
+        ("limit=0", "Invalid limit parameter: must be an integer from 1 to 5000"),
+        ("page=2", "Unknown parameter 'page'"),
+    ] {
+        let refused = app.admin(Method::GET, &format!("/admin/api/quality?{query}"), None).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{query}");
+        assert!(refused.message().starts_with(message), "{query}: {}", refused.message());
+    }
 }
 
 #[tokio::test]

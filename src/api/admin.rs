@@ -35,7 +35,7 @@ pub async fn handle(context: &Context, route: Route, request: Request<Incoming>)
         Route::AdminJobsIngest => ingest_jobs(context, request).await,
         Route::AdminJobDelete(id) => delete_job(context, &id).await,
         Route::AdminJobVerdict(id) => verdict(context, &id, request).await,
-        Route::AdminQuality => quality(context).await,
+        Route::AdminQuality => quality(context, &request).await,
         Route::AdminStats => stats(context).await,
         Route::AdminUsage => usage(context, &request).await,
         Route::AdminRequests => requests(context, &request).await,
@@ -513,8 +513,19 @@ async fn verdict(context: &Context, id: &str, request: Request<Incoming>) -> Res
     Ok(envelope(context, Envelope::ok(Data::one(json!({"id": id, "verdict": verdict})))))
 }
 
-async fn quality(context: &Context) -> Result<Response<Body>> {
-    let rows = context.state.store.readers.read(|conn| job_rows::quality_rows(conn, 500)).await?;
+async fn quality(context: &Context, request: &Request<Incoming>) -> Result<Response<Body>> {
+    let mut limit = 500;
+    for (name, value) in split_query(request.uri().query().unwrap_or(""), &[&["limit"]])? {
+        if name == "limit" {
+            limit = value
+                .trim()
+                .parse::<i64>()
+                .ok()
+                .filter(|limit| (1..=5_000).contains(limit))
+                .ok_or_else(|| Error::bad_request("Invalid limit parameter: must be an integer from 1 to 5000"))?;
+        }
+    }
+    let rows = context.state.store.readers.read(move |conn| job_rows::quality_rows(conn, limit)).await?;
     let spam_threshold = context.state.config.spam_threshold;
     let data = rows
         .into_iter()

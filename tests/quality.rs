@@ -147,6 +147,25 @@ async fn duplicate_of_a_job_imported_beside_the_server_is_caught() {
     assert_eq!(quality_entry(&app, "server-copy").await.unwrap()["duplicate_of"], "imported-original");
 }
 
+/// A copy of a hidden duplicate names the posting that is shown, not the
+/// hidden one: no chains in the quality list.
+#[tokio::test]
+async fn a_copy_of_a_duplicate_points_at_the_original() {
+    let app = spawn_app().await;
+    let original = distinct_job("chain-original", 5);
+    app.ingest(std::slice::from_ref(&original)).await;
+    // A small edit: a near duplicate of the original.
+    let mut edited = repost(&original, "chain-edited");
+    edited["description"] = json!(format!("{} Thanks!", original["description"].as_str().unwrap()));
+    assert_eq!(app.ingest(std::slice::from_ref(&edited)).await["duplicates"], 1);
+    assert_eq!(quality_entry(&app, "chain-edited").await.unwrap()["duplicate_of"], "chain-original");
+    // The edited text again, exactly: it matches the edited copy first.
+    let mut again = repost(&edited, "chain-again");
+    again["posted_on"] = distinct_job("x", 1)["posted_on"].clone();
+    assert_eq!(app.ingest(&[again]).await["duplicates"], 1);
+    assert_eq!(quality_entry(&app, "chain-again").await.unwrap()["duplicate_of"], "chain-original");
+}
+
 #[tokio::test]
 async fn not_duplicate_verdict_shows_the_job_and_survives_reingest() {
     let app = spawn_app().await;

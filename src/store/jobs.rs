@@ -168,9 +168,17 @@ fn find_original(context: &WriterContext, row: &JobRow, own_seq: Option<i64>) ->
         return Ok(None);
     };
     // The index can outlive a deleted row; the table has the last word.
+    // A match that is itself a duplicate passes on its original (when that
+    // still exists), so duplicates point at the posting that is shown, not
+    // at a chain of hidden ones.
     let original: Option<String> = context
         .conn
-        .prepare_cached("SELECT id FROM jobs WHERE seq = ?1 AND id <> ?2")?
+        .prepare_cached(
+            "SELECT CASE WHEN j.duplicate_of IS NOT NULL AND j.duplicate_of <> ?2 \
+                      AND EXISTS (SELECT 1 FROM jobs o WHERE o.id = j.duplicate_of) \
+                    THEN j.duplicate_of ELSE j.id END \
+             FROM jobs j WHERE j.seq = ?1 AND j.id <> ?2",
+        )?
         .query_row(params![original_seq, row.id], |r| r.get(0))
         .optional()?;
     Ok(original)

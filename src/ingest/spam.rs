@@ -375,6 +375,9 @@ mod tests {
         check("Build a payout screen so sellers receive payments to their bank account.", &[]);
         check("Integrate an API that lets customers convert funds into USDT in our wallet app.", &[]);
         check("Payment is made weekly in USDT (TRC20).", &["crypto_payment"]);
+        check("Salary paid to your USDT TRC20 wallet.", &["crypto_payment"]);
+        check("Payment will be sent in ETH to your wallet address.", &["crypto_payment"]);
+        check("Users pay in ETH from the wallet they connect to our app.", &[]);
         check("I will pay through PayPal friends and family.", &["off_platform_payment"]);
         check("Attendees pay the registration fee by card through Stripe.", &[]);
         check("Customers pay a deposit of 25% when booking.", &[]);

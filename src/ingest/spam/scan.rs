@@ -414,15 +414,32 @@ impl<'a> Scan<'a> {
             .map_or(self.lower.len(), |offset| slash + offset)
     }
 
+    /// Whether a sentence is about a crypto product (an exchange, a smart
+    /// contract, wallets) rather than about paying the freelancer. `your
+    /// wallet` (`paid to your USDT wallet`) is where the pay goes, not a
+    /// product.
+    fn about_a_crypto_product(&self, sentence: usize) -> bool {
+        self.hits.iter().any(|hit| {
+            if hit.cue != Cue::CryptoProductTopic || self.hit_sentence(hit) != sentence {
+                return false;
+            }
+            let word = self.word(hit.first_word);
+            let freelancers_own = matches!(word, "wallet" | "wallets")
+                && (hit.first_word.saturating_sub(3)..hit.first_word)
+                    .any(|index| self.words[index].sentence as usize == sentence && self.word(index) == "your");
+            !freelancers_own
+        })
+    }
+
     pub(crate) fn crypto_payment(&self) -> Option<String> {
-        let topic = Cue::BuildTopic.bit()
-            | Cue::ThirdPartyTopic.bit()
-            | Cue::CryptoProductTopic.bit()
-            | Cue::PaymentBrand.bit();
+        let topic = Cue::BuildTopic.bit() | Cue::ThirdPartyTopic.bit() | Cue::PaymentBrand.bit();
         self.hits
             .iter()
             .find(|hit| {
-                hit.cue == Cue::Crypto && self.sentence_has(hit, Cue::PayWord.bit()) && !self.sentence_has(hit, topic)
+                hit.cue == Cue::Crypto
+                    && self.sentence_has(hit, Cue::PayWord.bit())
+                    && !self.sentence_has(hit, topic)
+                    && !self.about_a_crypto_product(self.hit_sentence(hit))
             })
             .map(|hit| {
                 let sentence = self.hit_sentence(hit) as u32;

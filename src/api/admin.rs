@@ -8,7 +8,7 @@ use crate::error::{Error, Result};
 use crate::http::response::{Body, Data, Envelope};
 use crate::http::router::Route;
 use crate::ingest;
-use crate::query::params::{boolean, split_query};
+use crate::query::params::{boolean, integer_in, split_query};
 use crate::store::keys::{self as key_rows, KeyOverrides, KeyRow, PlanRow};
 use crate::store::{jobs as job_rows, usage as usage_rows};
 use hyper::body::Incoming;
@@ -517,12 +517,7 @@ async fn quality(context: &Context, request: &Request<Incoming>) -> Result<Respo
     let mut limit = 500;
     for (name, value) in split_query(request.uri().query().unwrap_or(""), &[&["limit"]])? {
         if name == "limit" {
-            limit = value
-                .trim()
-                .parse::<i64>()
-                .ok()
-                .filter(|limit| (1..=5_000).contains(limit))
-                .ok_or_else(|| Error::bad_request("Invalid limit parameter: must be an integer from 1 to 5000"))?;
+            limit = integer_in("limit", &value, 1, 5_000)?;
         }
     }
     let rows = context.state.store.readers.read(move |conn| job_rows::quality_rows(conn, limit)).await?;
@@ -615,12 +610,7 @@ async fn usage(context: &Context, request: &Request<Incoming>) -> Result<Respons
     let pairs = split_query(request.uri().query().unwrap_or(""), &[&["days"]])?;
     let mut days = 30;
     for (_, value) in pairs {
-        days = value
-            .trim()
-            .parse::<i64>()
-            .ok()
-            .filter(|days| (1..=366).contains(days))
-            .ok_or_else(|| Error::bad_request("Invalid days parameter: must be an integer from 1 to 366"))?;
+        days = integer_in("days", &value, 1, 366)?;
     }
     let since = (context.state.clock.now() - chrono::Duration::days(days - 1)).format("%Y-%m-%d").to_string();
     let rows = context.state.store.readers.read(move |conn| usage_rows::daily_usage(conn, &since)).await?;

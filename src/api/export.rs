@@ -9,6 +9,7 @@
 //! `--stall-timeout` seconds is cut off.
 
 use super::{Caller, Context, Handled};
+use crate::auth::{Auth, KeyEntry};
 use crate::error::{Error, Result};
 use crate::http::response::Body;
 use crate::model::Job;
@@ -152,8 +153,8 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
     let min_seq = caller.min_seq(context.now);
     let now = context.now;
     let state = context.state.clone();
-    let entry = caller.entry.clone();
     let feeder_cut_off = cut_off.clone();
+    let (auth, entry) = (state.auth.clone(), caller.entry.clone());
     tokio::spawn(async move {
         let _turn = turn;
         let feeder = Feeder {
@@ -162,22 +163,13 @@ pub async fn export(context: &Context, caller: &Caller, request: &Request<Incomi
             stall,
             cut_off: feeder_cut_off,
             closing: state.closing.subscribe(),
+            auth,
+            entry,
         };
-        let auth = state.clone();
         let outcome = state
             .store
             .readers
-            .read(move |conn| {
-                // Before rows 101, 201, ...: one more call, or the end.
-                let mut take_call = || {
-                    let taken = auth.auth.reserve_calls_now(&entry, 1).is_ok();
-                    if !taken {
-                        feeder.cut_off.store(true, Ordering::SeqCst);
-                    }
-                    taken
-                };
-                stream_rows(conn, &list, min_seq, now, format, max_rows, &feeder, &mut take_call)
-            })
+            .read(move |conn| stream_rows(conn, &list, min_seq, now, format, max_rows, &feeder))
             .await;
         match outcome {
             Ok(()) => {}
@@ -225,9 +217,22 @@ struct Feeder {
     cut_off: Arc<AtomicBool>,
     /// Becomes true when the server's drain time is up.
     closing: tokio::sync::watch::Receiver<bool>,
+    /// The key the export's further calls are taken from.
+    auth: Arc<Auth>,
+    entry: Arc<KeyEntry>,
 }
 
 impl Feeder {
+    /// Takes the call for the next block of rows from the key as it is now;
+    /// false (no call left, or the key revoked) ends the export, cut off.
+    fn take_call(&self) -> bool {
+        let taken = self.auth.reserve_calls_now(&self.entry, 1).is_ok();
+        if !taken {
+            self.cut_off.store(true, Ordering::SeqCst);
+        }
+        taken
+    }
+
     /// Sends `chunk`; false when the client has gone or stopped reading
     /// (then the export ends and its connection is cut).
     fn send(&self, chunk: Bytes) -> bool {
@@ -256,10 +261,9 @@ impl Feeder {
     }
 }
 
-/// Runs on a blocking thread: walks the rows and sends chunks, calling
-/// `take_call` before each started block of `ROWS_PER_CALL` rows after the
-/// first (false ends the export there).
-#[allow(clippy::too_many_arguments)]
+/// Runs on a blocking thread: walks the rows and sends chunks, taking a
+/// call before each started block of `ROWS_PER_CALL` rows after the first
+/// (`Feeder::take_call`; none left ends the export there).
 fn stream_rows(
     conn: &rusqlite::Connection,
     list: &JobListRequest,
@@ -268,7 +272,6 @@ fn stream_rows(
     format: Format,
     max_rows: i64,
     feeder: &Feeder,
-    take_call: &mut dyn FnMut() -> bool,
 ) -> Result<()> {
     let mut buffer: Vec<u8> = Vec::with_capacity(CHUNK_BYTES * 2);
     if format == Format::Csv {
@@ -278,7 +281,7 @@ fn stream_rows(
     let mut failure = None;
     let mut sent: i64 = 0;
     job_query::for_each_job(conn, list, min_seq, now, max_rows, |doc| {
-        if sent > 0 && sent % ROWS_PER_CALL == 0 && !take_call() {
+        if sent > 0 && sent % ROWS_PER_CALL == 0 && !feeder.take_call() {
             return false;
         }
         sent += 1;

@@ -2,8 +2,10 @@
 //! authentication, limits, logging) and one module of handlers per area.
 //!
 //! Pipeline for keyed routes: failed-auth throttle → key lookup (memory
-//! only) → token bucket → monthly quota → handler → usage counted → rate
-//! limit and quota headers. Admin routes check the bearer token instead.
+//! only) → token bucket → a call taken from the monthly quota → handler →
+//! the call given back if the answer does not count (a 304) → rate limit
+//! and quota headers. A request abandoned by its client or cut by its
+//! deadline keeps its call. Admin routes check the bearer token instead.
 
 pub mod admin;
 pub mod assets;

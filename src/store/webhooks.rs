@@ -178,9 +178,12 @@ const MOST_RETIRED_SECRETS: usize = 5;
 /// `previous_expires_at`, and secrets retired earlier that have not
 /// expired at `now` keep signing until their own expiry.
 pub fn rotate_secret(conn: &Connection, id: &str, secret: &str, previous_expires_at: i64, now: i64) -> Result<bool> {
-    let found = conn
-        .prepare_cached("SELECT previous_secret, previous_secret_expires_at, retired_secrets FROM webhook_subscriptions WHERE id = ?1")?
-        .query_row([id], |row| Ok((row.get::<_, Option<String>>(0)?, row.get::<_, Option<i64>>(1)?, row.get::<_, String>(2)?)))
+    let found: Option<(Option<String>, Option<i64>, String)> = conn
+        .prepare_cached(
+            "SELECT previous_secret, previous_secret_expires_at, retired_secrets FROM webhook_subscriptions \
+             WHERE id = ?1",
+        )?
+        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
     let Some((previous, previous_expires, retired)) = found else { return Ok(false) };
     let mut still_signing: Vec<(String, i64)> = serde_json::from_str(&retired).unwrap_or_default();

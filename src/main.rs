@@ -642,12 +642,10 @@ fn keys(db: &Path, action: KeysAction) -> Result<()> {
             } else {
                 println!("{:<22} {:<13} {:<16} {:<24} {:<20} STATUS", "ID", "PLAN", "KEY", "NAME", "EXPIRES");
                 for row in rows {
-                    let status = if row.revoked_at.is_some() {
-                        "revoked"
-                    } else if row.expires_at.is_some_and(|at| at <= now) {
-                        "expired"
-                    } else {
-                        "active"
+                    let status = match row.state(now) {
+                        key_rows::KeyState::Active => "active",
+                        key_rows::KeyState::Revoked => "revoked",
+                        key_rows::KeyState::Expired(_) => "expired",
                     };
                     println!(
                         "{:<22} {:<13} {:<16} {:<24} {:<20} {status}",

@@ -12,7 +12,7 @@ pub mod limiter;
 
 use crate::clock::Clock;
 use crate::error::{Error, Result};
-use crate::store::keys::{AuthSnapshot, KeyRow, PlanRow};
+use crate::store::keys::{AuthSnapshot, KeyRow, KeyState, PlanRow};
 use crate::store::usage::UsageDelta;
 use chrono::{Datelike, TimeZone, Utc};
 use dashmap::DashMap;
@@ -359,16 +359,15 @@ impl Auth {
         let presented = header.map(str::trim).filter(|text| keys::looks_like_key(text)).ok_or_else(invalid)?;
         let entry = self.by_hash.get(&keys::hash_secret(presented)).map(|entry| entry.clone()).ok_or_else(invalid)?;
         let KeyView { row, limits } = entry.view();
-        if row.revoked_at.is_some() {
-            return Err(invalid());
-        }
-        if let Some(expires_at) = row.expires_at
-            && expires_at <= self.clock.now_unix()
-        {
-            return Err(Error::Unauthorized(format!(
-                "API key expired on {}. Ask for a new key or an extension.",
-                crate::clock::format_unix(expires_at)
-            )));
+        match row.state(self.clock.now_unix()) {
+            KeyState::Active => {}
+            KeyState::Revoked => return Err(invalid()),
+            KeyState::Expired(expires_at) => {
+                return Err(Error::Unauthorized(format!(
+                    "API key expired on {}. Ask for a new key or an extension.",
+                    crate::clock::format_unix(expires_at)
+                )));
+            }
         }
         let limits = limits.ok_or_else(invalid)?;
         Ok((entry, limits))
@@ -380,11 +379,10 @@ impl Auth {
     pub fn webhooks_blocked(&self, key_id: &str) -> Option<&'static str> {
         let Some(entry) = self.entry_by_id(key_id) else { return Some("the key no longer exists") };
         let KeyView { row, limits } = entry.view();
-        if row.revoked_at.is_some() {
-            return Some("the key was revoked");
-        }
-        if row.expires_at.is_some_and(|expires_at| expires_at <= self.clock.now_unix()) {
-            return Some("the key has expired");
+        match row.state(self.clock.now_unix()) {
+            KeyState::Active => {}
+            KeyState::Revoked => return Some("the key was revoked"),
+            KeyState::Expired(_) => return Some("the key has expired"),
         }
         match limits {
             Some(limits) if limits.webhooks => None,
@@ -454,7 +452,7 @@ impl Auth {
     pub fn reserve_calls_now(&self, entry: &KeyEntry, calls: i64) -> Result<Reserved> {
         let refused = || Error::Unauthorized("Invalid or missing X-API-KEY header".into());
         let KeyView { row, limits } = entry.view();
-        if row.revoked_at.is_some() || row.expires_at.is_some_and(|at| at <= self.clock.now_unix()) {
+        if row.state(self.clock.now_unix()) != KeyState::Active {
             return Err(refused());
         }
         let limits = limits.ok_or_else(refused)?;

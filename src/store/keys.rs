@@ -31,6 +31,25 @@ pub struct KeyRow {
     pub overrides: KeyOverrides,
 }
 
+/// Whether a key may be used: the one rule every check of a key applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyState {
+    Active,
+    Revoked,
+    /// Expired at this Unix time.
+    Expired(i64),
+}
+
+impl KeyRow {
+    pub fn state(&self, now: i64) -> KeyState {
+        match (self.revoked_at, self.expires_at) {
+            (Some(_), _) => KeyState::Revoked,
+            (None, Some(expires_at)) if expires_at <= now => KeyState::Expired(expires_at),
+            _ => KeyState::Active,
+        }
+    }
+}
+
 /// Per-key values that replace the plan's; `None` means the plan's value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct KeyOverrides {

@@ -119,12 +119,12 @@ pub struct ServeConfig {
 
 /// `--trusted-proxy`: `10.0.0.0/8`, `::1/128`, or a bare address (`127.0.0.1`).
 /// `--feed`: an http(s) URL; spaces around it (`a, b` in UPJOBS_FEED) go.
+/// (The poller's own check, `ingest::feed::parse_feed_url`, run at start.)
 fn parse_feed(value: &str) -> Result<String, String> {
     let value = value.trim();
-    match value.parse::<hyper::Uri>() {
-        Ok(uri) if matches!(uri.scheme_str(), Some("http" | "https")) && uri.host().is_some() => Ok(value.to_string()),
-        _ => Err("expected an http:// or https:// URL".to_string()),
-    }
+    crate::ingest::feed::parse_feed_url(value)
+        .map(|_| value.to_string())
+        .map_err(|_| "expected an http:// or https:// URL".to_string())
 }
 
 /// `--spam-threshold`: a score of 0 or more.

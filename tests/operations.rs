@@ -106,6 +106,72 @@ async fn slow_clients_are_cut_off() {
     assert!(answer.contains("Request timed out"), "{answer:?}");
 }
 
+/// The header read timeout on a keep-alive connection (`http/head_timer.rs`
+/// shares one timer among a connection's heads): a connection that keeps
+/// sending requests lives past the timeout, and one whose next head then
+/// stops half-way, or never comes, is closed about a timeout later.
+#[tokio::test]
+async fn the_header_read_timeout_runs_afresh_for_each_request_of_a_connection() {
+    let app = spawn_app_with(|config| config.header_read_timeout = 1).await;
+    let address = app.url.trim_start_matches("http://").to_string();
+    let outcome = tokio::task::spawn_blocking(move || {
+        let request = b"GET /livez HTTP/1.1\r\nHost: x\r\n\r\n";
+        let answer_of = |stream: &mut TcpStream| {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut status = String::new();
+            reader.read_line(&mut status).unwrap();
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                reader.read_line(&mut line).unwrap();
+                if let Some(value) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = value.trim().parse().unwrap();
+                }
+                if line == "\r\n" {
+                    break;
+                }
+            }
+            reader.read_exact(&mut vec![0; length]).unwrap();
+            status
+        };
+        let closed_after = |stream: &mut TcpStream| {
+            let waited = Instant::now();
+            stream.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+            let read = stream.read(&mut [0u8; 64]).unwrap_or(usize::MAX);
+            (read, waited.elapsed())
+        };
+        // Six requests 400 ms apart: 2.4 s on one connection, with heads
+        // that each took no time.
+        let mut stream = TcpStream::connect(&address).unwrap();
+        let mut statuses = Vec::new();
+        for _ in 0..6 {
+            stream.write_all(request).unwrap();
+            statuses.push(answer_of(&mut stream));
+            std::thread::sleep(Duration::from_millis(400));
+        }
+        // Then half a head, never finished.
+        stream.write_all(b"GET /livez HTTP/1.1\r\n").unwrap();
+        let half_head = closed_after(&mut stream);
+        // And a connection that goes quiet after one request.
+        let mut quiet = TcpStream::connect(&address).unwrap();
+        quiet.write_all(request).unwrap();
+        let first = answer_of(&mut quiet);
+        let no_head = closed_after(&mut quiet);
+        (statuses, half_head, first, no_head)
+    })
+    .await
+    .unwrap();
+    let (statuses, half_head, first, no_head) = outcome;
+    assert!(statuses.iter().all(|status| status.starts_with("HTTP/1.1 200")), "{statuses:?}");
+    assert!(first.starts_with("HTTP/1.1 200"), "{first:?}");
+    for (read, waited) in [half_head, no_head] {
+        assert_ne!(read, usize::MAX, "the connection was kept open");
+        assert!(waited < Duration::from_secs(4), "closed after {waited:?}");
+    }
+    // Not cut short either: the half head was given about the timeout.
+    assert!(half_head.1 >= Duration::from_millis(500), "closed before the timeout: {:?}", half_head.1);
+}
+
 /// The answer to a request whose body stops after its first byte.
 async fn stalled_body_answer(app: &common::TestApp) -> String {
     let address = app.url.trim_start_matches("http://").to_string();

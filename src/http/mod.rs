@@ -1,6 +1,7 @@
 //! The HTTP server: accept loop, connection limits, timeouts and graceful
 //! shutdown, on hyper 1.x. Only `http/` and `api/` know hyper.
 
+pub mod head_timer;
 pub mod response;
 pub mod router;
 pub mod stall;
@@ -35,9 +36,9 @@ pub async fn serve(
     shutdown: impl Future<Output = ()>,
 ) {
     let mut builder = auto::Builder::new(TokioExecutor::new());
+    // Each connection gets its own `HeadTimer` for this timeout (below).
     builder
         .http1()
-        .timer(TokioTimer::new())
         .header_read_timeout(Duration::from_secs(state.config.header_read_timeout))
         .max_buf_size(MAX_HEADER_BYTES);
     builder.http2().timer(TokioTimer::new()).max_header_list_size(MAX_HEADER_BYTES as u32);
@@ -65,7 +66,8 @@ pub async fn serve(
         };
         let _ = stream.set_nodelay(true);
         let state = state.clone();
-        let builder = builder.clone();
+        let mut builder = builder.clone();
+        builder.http1().timer(head_timer::HeadTimer::default());
         let watcher = graceful.watcher();
         let tls = tls.clone();
         tokio::spawn(async move {

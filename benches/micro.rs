@@ -55,8 +55,9 @@ fn auth_path(criterion: &mut Criterion) {
         let presented = key_table(&auth, count);
         criterion.bench_function(&format!("authenticate + take token + count the call ({count} keys)"), |bench| {
             bench.iter(|| {
-                let (entry, limits) = auth.authenticate(Some(black_box(&presented))).unwrap();
-                black_box(auth.take_token(&entry, &limits));
+                let now = Clock::system().now_millis();
+                let (entry, limits) = auth.authenticate(Some(black_box(&presented)), now / 1000).unwrap();
+                black_box(auth.take_token(&entry, &limits, now));
                 black_box(auth.reserve_calls(&entry, &limits, 1)).unwrap();
             })
         });

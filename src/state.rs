@@ -8,7 +8,8 @@ use crate::metrics::Metrics;
 use crate::store::Store;
 use crate::store::usage::RequestLogRow;
 use std::sync::atomic::AtomicBool;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
+use thread_local::ThreadLocal;
 
 /// Cheap to clone: one reference count. Every request clones it, so it is
 /// one `Arc` (cloning a dozen `Arc`s and the store's path per request cost
@@ -63,31 +64,35 @@ pub struct Shared {
     pub exports: Arc<tokio::sync::Semaphore>,
 }
 
-/// The most request-log rows kept in memory between flushes; rows beyond
-/// this are dropped rather than letting memory grow.
+/// The most request-log rows a thread keeps in memory between flushes;
+/// rows beyond this are dropped rather than letting memory grow.
 pub const MAX_PENDING_LOG_ROWS: usize = 200_000;
 
-/// Request-log rows waiting that make the flusher write them at once
-/// instead of at its next second: at 90,000 requests a second, buffers of
-/// a second's rows held ~30 MiB.
+/// Request-log rows waiting in one thread that make the flusher write them
+/// at once instead of at its next second: at 90,000 requests a second,
+/// buffers of a second's rows held ~30 MiB.
 pub const FLUSH_AT_LOG_ROWS: usize = 8_192;
 
-/// Request-log rows between two flushes. The flusher hands back the vector
-/// it has written, emptied, and the next rows go into it: a busy server
-/// then reuses two buffers instead of growing a fresh one each flush.
+/// Request-log rows between two flushes, in a buffer per thread: every
+/// request adds a row, and one buffer behind one lock would move that
+/// lock's cache line from core to core on every request. The flusher
+/// gathers them into one vector and hands it back, emptied, once written:
+/// a busy server then reuses its buffers instead of growing new ones
+/// each flush.
 #[derive(Default)]
 pub struct RequestLogBuffer {
-    pending: Mutex<Vec<RequestLogRow>>,
+    pending: ThreadLocal<Mutex<Vec<RequestLogRow>>>,
     spare: Mutex<Vec<RequestLogRow>>,
-    /// Signalled when `FLUSH_AT_LOG_ROWS` rows wait.
+    /// Signalled when a thread has `FLUSH_AT_LOG_ROWS` rows waiting.
     full: tokio::sync::Notify,
 }
 
 impl RequestLogBuffer {
-    /// Keeps a row for the next flush (dropped when `MAX_PENDING_LOG_ROWS`
-    /// already wait, which only a stalled writer lets happen).
+    /// Keeps a row for the next flush (dropped when the thread already has
+    /// `MAX_PENDING_LOG_ROWS` waiting, which only a stalled writer lets
+    /// happen).
     pub fn push(&self, row: RequestLogRow) {
-        let mut pending = self.pending.lock().expect("request log lock");
+        let mut pending = self.pending.get_or_default().lock().unwrap_or_else(PoisonError::into_inner);
         if pending.len() < MAX_PENDING_LOG_ROWS {
             pending.push(row);
         }
@@ -96,15 +101,28 @@ impl RequestLogBuffer {
         }
     }
 
-    /// Resolves once `FLUSH_AT_LOG_ROWS` rows wait (the flusher's cue).
+    /// Resolves once a thread has `FLUSH_AT_LOG_ROWS` rows waiting (the
+    /// flusher's cue).
     pub async fn filled(&self) {
         self.full.notified().await
     }
 
-    /// The rows waiting, oldest first; new rows go to the spare buffer.
+    /// The rows waiting in every thread, oldest first, in the spare buffer.
+    /// A thread's buffer keeps its room for the next rows unless it is far
+    /// larger than what it held.
     pub fn take(&self) -> Vec<RequestLogRow> {
-        let spare = std::mem::take(&mut *self.spare.lock().expect("request log lock"));
-        std::mem::replace(&mut *self.pending.lock().expect("request log lock"), spare)
+        let mut rows = std::mem::take(&mut *self.spare.lock().unwrap_or_else(PoisonError::into_inner));
+        for pending in self.pending.iter() {
+            let mut pending = pending.lock().unwrap_or_else(PoisonError::into_inner);
+            let wanted = (pending.len() * 2).max(1024);
+            rows.append(&mut pending);
+            if pending.capacity() > 2 * wanted {
+                pending.shrink_to(wanted);
+            }
+        }
+        // Each thread's rows are in order already: a stable sort merges them.
+        rows.sort_by_key(|row| row.time_millis);
+        rows
     }
 
     /// Takes back a written buffer as the next spare. One that is far larger
@@ -116,7 +134,7 @@ impl RequestLogBuffer {
         if rows.capacity() > 2 * wanted {
             rows.shrink_to(wanted);
         }
-        *self.spare.lock().expect("request log lock") = rows;
+        *self.spare.lock().unwrap_or_else(PoisonError::into_inner) = rows;
     }
 }
 
@@ -145,11 +163,11 @@ mod tests {
         assert_eq!(written.iter().map(|row| row.time_millis).collect::<Vec<_>>(), [0, 1, 2]);
         assert!(buffer.take().is_empty(), "taking leaves nothing behind");
 
-        // A busy second: the written vector becomes the next one filled.
+        // A busy second: the written vector is handed back and the next
+        // rows are gathered into it.
         let mut busy = Vec::with_capacity(50_000);
         busy.extend((0..40_000).map(row));
         buffer.recycle(busy);
-        let _ = buffer.take();
         buffer.push(row(7));
         let next = buffer.take();
         assert_eq!(next.len(), 1);
@@ -157,8 +175,21 @@ mod tests {
 
         // After the burst, a flush of one row shrinks what is kept.
         buffer.recycle(next);
-        let _ = buffer.take();
         assert!(buffer.take().capacity() <= 2_048);
+    }
+
+    #[test]
+    fn rows_pushed_on_several_threads_are_taken_together_oldest_first() {
+        let buffer = RequestLogBuffer::default();
+        std::thread::scope(|scope| {
+            for first in [0, 1, 2] {
+                let buffer = &buffer;
+                scope.spawn(move || (0..100).for_each(|step| buffer.push(row(first + 3 * step))));
+            }
+        });
+        let times: Vec<i64> = buffer.take().iter().map(|row| row.time_millis).collect();
+        assert_eq!(times, (0..300).collect::<Vec<_>>());
+        assert!(buffer.take().is_empty(), "taking leaves nothing behind in any thread");
     }
 
     #[tokio::test]

@@ -377,7 +377,7 @@ fn admit(context: &Context, uses_quota: bool, request: &Request<Incoming>) -> Ad
         return Admission::Refused(error_response(context, &error), None);
     }
     let header = request.headers().get("x-api-key").and_then(|value| value.to_str().ok());
-    let (entry, limits) = match state.auth.authenticate(header) {
+    let (entry, limits) = match state.auth.authenticate(header, context.now) {
         Ok(found) => found,
         Err(error) => {
             state.auth.record_failure(address);
@@ -385,7 +385,7 @@ fn admit(context: &Context, uses_quota: bool, request: &Request<Incoming>) -> Ad
             return Admission::Refused(error_response(context, &error), None);
         }
     };
-    let take = state.auth.take_token(&entry, &limits);
+    let take = state.auth.take_token(&entry, &limits, context.now_millis);
     if !take.allowed {
         state.auth.record_rate_limited(&entry);
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
@@ -449,7 +449,7 @@ fn conclude(context: &Context, admitted: Admitted, handled: Result<Handled>) -> 
         let counted = counts && response.status() != StatusCode::NOT_MODIFIED;
         auth.release_calls(&caller.entry, reserved, i64::from(counted));
     }
-    auth.record_request(&caller.entry);
+    auth.record_request(&caller.entry, context.now);
     add_limit_headers(context, &mut response, &caller.entry, &caller.limits, &take);
     (response, Some(caller.entry.id.clone()))
 }

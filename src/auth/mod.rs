@@ -20,8 +20,9 @@ use keys::KeyHash;
 use limiter::{Take, TokenBucket};
 use std::collections::HashMap;
 use std::net::IpAddr;
-use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::{AtomicI64, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+use thread_local::ThreadLocal;
 
 /// Failed authentications one address may make at once, and per minute after.
 pub const AUTH_FAILURE_BURST: u64 = 60;
@@ -39,18 +40,25 @@ pub const ADMIN_FAILURES_PER_MINUTE: u64 = 60;
 /// whose bucket is empty is refused before its credentials are looked at.
 struct FailureThrottle {
     buckets: DashMap<IpAddr, TokenBucket>,
+    /// How many addresses have a bucket, never fewer: while none has,
+    /// `check` reads this (a line no request writes) and not the map,
+    /// whose shard locks every request would otherwise write to.
+    tracked: AtomicUsize,
     burst: u64,
     per_minute: u64,
 }
 
 impl FailureThrottle {
     fn new(burst: u64, per_minute: u64) -> FailureThrottle {
-        FailureThrottle { buckets: DashMap::new(), burst, per_minute }
+        FailureThrottle { buckets: DashMap::new(), tracked: AtomicUsize::new(0), burst, per_minute }
     }
 
-    fn check(&self, address: IpAddr, now_millis: i64) -> Result<()> {
+    fn check(&self, address: IpAddr, now_millis: impl FnOnce() -> i64) -> Result<()> {
+        if self.tracked.load(Ordering::Acquire) == 0 {
+            return Ok(());
+        }
         if let Some(bucket) = self.buckets.get(&address)
-            && !bucket.peek(self.burst, self.per_minute, now_millis)
+            && !bucket.peek(self.burst, self.per_minute, now_millis())
         {
             let retry_after = (60 / self.per_minute).max(1);
             return Err(Error::RateLimited {
@@ -64,13 +72,54 @@ impl FailureThrottle {
     }
 
     fn record(&self, address: IpAddr, now_millis: i64) {
-        let bucket = self.buckets.entry(address).or_insert_with(|| TokenBucket::new(self.burst, now_millis));
+        let bucket = self.buckets.entry(address).or_insert_with(|| {
+            // Counted before the bucket is in the map (its shard is locked
+            // until this returns), so `tracked` never reads 0 while it is.
+            self.tracked.fetch_add(1, Ordering::AcqRel);
+            TokenBucket::new(self.burst, now_millis)
+        });
         bucket.take(self.burst, self.per_minute, now_millis);
     }
 
     /// Forgets buckets that have refilled, to bound memory.
     fn forget_idle(&self, now_millis: i64) {
-        self.buckets.retain(|_, bucket| !bucket.is_full(self.burst, self.per_minute, now_millis));
+        self.buckets.retain(|_, bucket| {
+            let keep = !bucket.is_full(self.burst, self.per_minute, now_millis);
+            if !keep {
+                self.tracked.fetch_sub(1, Ordering::AcqRel);
+            }
+            keep
+        });
+    }
+}
+
+/// Usage not yet written, by UTC day number, then key id.
+#[derive(Default)]
+struct PendingUsage {
+    by_day: HashMap<i64, HashMap<String, UsageDelta, foldhash::fast::RandomState>, foldhash::fast::RandomState>,
+}
+
+impl PendingUsage {
+    /// The delta of `key_id` on `day`; `date` names the day for a new one.
+    /// On every keyed request: no formatting and no allocation once the
+    /// key has a delta for the day.
+    fn slot(&mut self, key_id: &str, day: i64, date: impl FnOnce() -> String) -> &mut UsageDelta {
+        let keys = self.by_day.entry(day).or_default();
+        if !keys.contains_key(key_id) {
+            let delta = UsageDelta { key_id: key_id.to_string(), day: date(), ..UsageDelta::default() };
+            keys.insert(key_id.to_string(), delta);
+        }
+        keys.get_mut(key_id).expect("inserted above")
+    }
+
+    fn add(&mut self, day: i64, delta: UsageDelta) {
+        let slot = self.slot(&delta.key_id, day, || delta.day.clone());
+        slot.requests += delta.requests;
+        slot.counted += delta.counted;
+        slot.overage += delta.overage;
+        slot.rate_limited += delta.rate_limited;
+        slot.quota_refused += delta.quota_refused;
+        slot.last_used_at = slot.last_used_at.max(delta.last_used_at);
     }
 }
 
@@ -173,11 +222,15 @@ pub struct MonthUsage {
 
 pub struct Auth {
     clock: Clock,
-    by_hash: DashMap<KeyHash, Arc<KeyEntry>>,
+    /// Keyed by SHA-256 digests, which need no hash of their own against
+    /// flooding (only the server inserts): a fast one serves every request.
+    by_hash: DashMap<KeyHash, Arc<KeyEntry>, foldhash::fast::RandomState>,
     by_id: DashMap<String, Arc<KeyEntry>>,
     plans: RwLock<HashMap<String, PlanRow>>,
-    /// Usage not yet written, by UTC day number, then key id.
-    pending: Mutex<HashMap<i64, HashMap<String, UsageDelta>>>,
+    /// Usage not yet written, kept by each thread apart (every keyed
+    /// request adds to it, and one map behind one lock would move that
+    /// lock's cache line from core to core on every request).
+    pending: ThreadLocal<Mutex<PendingUsage>>,
     failures: FailureThrottle,
     admin_failures: FailureThrottle,
     /// The `settings.auth_version` the loaded state reflects. Changed only
@@ -203,10 +256,10 @@ impl Auth {
     pub fn new(clock: Clock) -> Auth {
         Auth {
             clock,
-            by_hash: DashMap::new(),
+            by_hash: DashMap::with_hasher(foldhash::fast::RandomState::default()),
             by_id: DashMap::new(),
             plans: RwLock::new(HashMap::new()),
-            pending: Mutex::new(HashMap::new()),
+            pending: ThreadLocal::new(),
             failures: FailureThrottle::new(AUTH_FAILURE_BURST, AUTH_FAILURES_PER_MINUTE),
             admin_failures: FailureThrottle::new(ADMIN_FAILURE_BURST, ADMIN_FAILURES_PER_MINUTE),
             loaded_version: AtomicI64::new(-1),
@@ -337,7 +390,7 @@ impl Auth {
     /// Whether `address` has failed authentication too often; checked before
     /// any key is looked at.
     pub fn check_failure_throttle(&self, address: IpAddr) -> Result<()> {
-        self.failures.check(address, self.clock.now_millis())
+        self.failures.check(address, || self.clock.now_millis())
     }
 
     pub fn record_failure(&self, address: IpAddr) {
@@ -346,7 +399,7 @@ impl Auth {
 
     /// `check_failure_throttle` for the admin token (a bucket of its own).
     pub fn check_admin_failure_throttle(&self, address: IpAddr) -> Result<()> {
-        self.admin_failures.check(address, self.clock.now_millis())
+        self.admin_failures.check(address, || self.clock.now_millis())
     }
 
     pub fn record_admin_failure(&self, address: IpAddr) {
@@ -354,12 +407,13 @@ impl Auth {
     }
 
     /// The key presented in `header`, if it is known, active and unexpired.
-    pub fn authenticate(&self, header: Option<&str>) -> Result<(Arc<KeyEntry>, Arc<Limits>)> {
+    /// The key `header` names, if it is active at `now` (Unix seconds).
+    pub fn authenticate(&self, header: Option<&str>, now: i64) -> Result<(Arc<KeyEntry>, Arc<Limits>)> {
         let invalid = || Error::Unauthorized("Invalid or missing X-API-KEY header".into());
         let presented = header.map(str::trim).filter(|text| keys::looks_like_key(text)).ok_or_else(invalid)?;
         let entry = self.by_hash.get(&keys::hash_secret(presented)).map(|entry| entry.clone()).ok_or_else(invalid)?;
         let KeyView { row, limits } = entry.view();
-        match row.state(self.clock.now_unix()) {
+        match row.state(now) {
             KeyState::Active => {}
             KeyState::Revoked => return Err(invalid()),
             KeyState::Expired(expires_at) => {
@@ -390,9 +444,9 @@ impl Auth {
         }
     }
 
-    /// Takes a token from the key's bucket.
-    pub fn take_token(&self, entry: &KeyEntry, limits: &Limits) -> Take {
-        entry.bucket.take(limits.burst, limits.rate_limit_per_min, self.clock.now_millis())
+    /// Takes a token from the key's bucket at `now_millis` (Unix milliseconds).
+    pub fn take_token(&self, entry: &KeyEntry, limits: &Limits, now_millis: i64) -> Take {
+        entry.bucket.take(limits.burst, limits.rate_limit_per_min, now_millis)
     }
 
     /// This month's counts, starting the month afresh if it has turned.
@@ -505,8 +559,8 @@ impl Auth {
 
     /// Notes a request of the key (its day's request count, last used).
     /// Calls against the quota are counted by `reserve_calls`.
-    pub fn record_request(&self, entry: &KeyEntry) {
-        let now = self.clock.now_unix();
+    /// Counts a request of `entry`'s answered at `now` (Unix seconds).
+    pub fn record_request(&self, entry: &KeyEntry, now: i64) {
         entry.last_used_at.store(now, Ordering::Relaxed);
         self.add_pending(&entry.id, now, |delta| {
             delta.requests += 1;
@@ -524,45 +578,34 @@ impl Auth {
 
     /// Adds to the usage of `key_id` on the day of `now` (Unix seconds).
     fn add_pending(&self, key_id: &str, now: i64, change: impl FnOnce(&mut UsageDelta)) {
-        // On every keyed request: no formatting and no allocation once the
-        // key has a slot for the day.
-        let day = now.div_euclid(86_400);
-        let mut pending = self.pending.lock().expect("pending usage lock");
-        let keys = pending.entry(day).or_default();
-        let delta = match keys.get_mut(key_id) {
-            Some(delta) => delta,
-            None => keys.entry(key_id.to_string()).or_insert_with(|| UsageDelta {
-                key_id: key_id.to_string(),
-                day: chrono::DateTime::from_timestamp(now, 0).unwrap_or_default().format("%Y-%m-%d").to_string(),
-                ..UsageDelta::default()
-            }),
-        };
-        change(delta);
+        let mut pending = self.pending.get_or_default().lock().unwrap_or_else(PoisonError::into_inner);
+        change(pending.slot(key_id, now.div_euclid(86_400), || {
+            chrono::DateTime::from_timestamp(now, 0).unwrap_or_default().format("%Y-%m-%d").to_string()
+        }));
     }
 
-    /// Takes the usage not yet written (the flusher writes it).
+    /// Takes the usage not yet written (the flusher writes it), one delta
+    /// per key and day.
     pub fn drain_pending(&self) -> Vec<UsageDelta> {
-        let mut pending = self.pending.lock().expect("pending usage lock");
-        pending.drain().flat_map(|(_, keys)| keys.into_values()).collect()
+        let mut all = PendingUsage::default();
+        for pending in self.pending.iter() {
+            let mut pending = pending.lock().unwrap_or_else(PoisonError::into_inner);
+            for (day, keys) in pending.by_day.drain() {
+                for delta in keys.into_values() {
+                    all.add(day, delta);
+                }
+            }
+        }
+        all.by_day.into_values().flat_map(HashMap::into_values).collect()
     }
 
     /// Puts back usage whose write failed, so it is not lost.
     pub fn restore_pending(&self, deltas: Vec<UsageDelta>) {
-        let mut pending = self.pending.lock().expect("pending usage lock");
+        let mut pending = self.pending.get_or_default().lock().unwrap_or_else(PoisonError::into_inner);
         for delta in deltas {
             let Ok(date) = chrono::NaiveDate::parse_from_str(&delta.day, "%Y-%m-%d") else { continue };
             let day = date.and_hms_opt(0, 0, 0).map_or(0, |midnight| midnight.and_utc().timestamp().div_euclid(86_400));
-            let slot = pending.entry(day).or_default().entry(delta.key_id.clone()).or_insert_with(|| UsageDelta {
-                key_id: delta.key_id.clone(),
-                day: delta.day.clone(),
-                ..UsageDelta::default()
-            });
-            slot.requests += delta.requests;
-            slot.counted += delta.counted;
-            slot.overage += delta.overage;
-            slot.rate_limited += delta.rate_limited;
-            slot.quota_refused += delta.quota_refused;
-            slot.last_used_at = slot.last_used_at.max(delta.last_used_at);
+            pending.add(day, delta);
         }
     }
 

@@ -27,6 +27,16 @@ async fn health_checks_the_key() {
     }
     let response = app.request(Method::GET, "/health", &[], "").await;
     assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+
+    // Two keys in one request, even the same one twice: which one a proxy
+    // in front read is anyone's guess, so neither is used.
+    let other = app.create_key("starter").await;
+    for second in [&other, &key] {
+        let headers = [("x-api-key", key.as_str()), ("x-api-key", second.as_str())];
+        let response = app.request(Method::GET, "/health", &headers, "").await;
+        assert_eq!(response.status, StatusCode::UNAUTHORIZED);
+        assert_eq!(response.message(), "Invalid or missing X-API-KEY header");
+    }
 }
 
 #[tokio::test]

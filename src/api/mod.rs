@@ -376,7 +376,13 @@ fn admit(context: &Context, uses_quota: bool, request: &Request<Incoming>) -> Ad
         state.metrics.rate_limited.fetch_add(1, Ordering::Relaxed);
         return Admission::Refused(error_response(context, &error), None);
     }
-    let header = request.headers().get("x-api-key").and_then(|value| value.to_str().ok());
+    // Two keys in one request are refused like a wrong one: a proxy and
+    // this server could each read a different one of them.
+    let mut presented = request.headers().get_all("x-api-key").iter();
+    let header = match (presented.next(), presented.next()) {
+        (Some(value), None) => value.to_str().ok(),
+        _ => None,
+    };
     let (entry, limits) = match state.auth.authenticate(header, context.now) {
         Ok(found) => found,
         Err(error) => {

@@ -406,8 +406,8 @@ impl Auth {
         self.admin_failures.record(address, self.clock.now_millis());
     }
 
-    /// The key presented in `header`, if it is known, active and unexpired.
-    /// The key `header` names, if it is active at `now` (Unix seconds).
+    /// The key presented in `header`, if it is known, active and unexpired
+    /// at `now` (Unix seconds, the request's time).
     pub fn authenticate(&self, header: Option<&str>, now: i64) -> Result<(Arc<KeyEntry>, Arc<Limits>)> {
         let invalid = || Error::Unauthorized("Invalid or missing X-API-KEY header".into());
         let presented = header.map(str::trim).filter(|text| keys::looks_like_key(text)).ok_or_else(invalid)?;
@@ -557,9 +557,9 @@ impl Auth {
         Error::RateLimited { message, retry_after }
     }
 
-    /// Notes a request of the key (its day's request count, last used).
-    /// Calls against the quota are counted by `reserve_calls`.
-    /// Counts a request of `entry`'s answered at `now` (Unix seconds).
+    /// Notes a request of the key answered at `now` (Unix seconds): its
+    /// day's request count and its last use. Calls against the quota are
+    /// counted by `reserve_calls`.
     pub fn record_request(&self, entry: &KeyEntry, now: i64) {
         entry.last_used_at.store(now, Ordering::Relaxed);
         self.add_pending(&entry.id, now, |delta| {

@@ -50,23 +50,12 @@ pub fn validate(value: &Value) -> Result<Job, String> {
             }
         }
     };
-    let job_type = match record.get("job_type") {
-        None | Some(Value::Null) => {
-            if hourly_budget.is_some() && budget.fixed_amount.is_none() {
-                1
-            } else {
-                2
-            }
-        }
-        Some(Value::String(text)) => match text.to_ascii_lowercase().as_str() {
-            "1" | "hourly" => 1,
-            "2" | "fixed" | "fixed-price" | "fixed_price" => 2,
-            _ => return Err("job_type must be 1 (hourly) or 2 (fixed)".into()),
-        },
-        Some(_) => fields.int_in("job_type", 1, 2)?.unwrap_or(2),
-    };
-    let status = fields.int_in("status", 1, 2)?.unwrap_or(1);
-    let contractor_tier = fields.int_in("contractor_tier", 1, 3)?.unwrap_or(1);
+    let job_type = fields
+        .code("job_type", JOB_TYPES, "1 (hourly) or 2 (fixed)")?
+        .unwrap_or(if hourly_budget.is_some() && budget.fixed_amount.is_none() { 1 } else { 2 });
+    let status = fields.code("status", STATUSES, "1 (open) or 2 (closed)")?.unwrap_or(1);
+    let contractor_tier =
+        fields.code("contractor_tier", TIERS, "1 (entry), 2 (intermediate) or 3 (expert)")?.unwrap_or(1);
 
     let category = category(&fields)?;
     let buyer = match fields.object("buyer")? {
@@ -199,6 +188,12 @@ pub fn slugify(text: &str) -> String {
     slug.trim_end_matches('-').to_string()
 }
 
+/// The names a record may give `job_type`, `status` and `contractor_tier`
+/// in, the query parameters' words (`/jobs?job_type=fixed&status=open`).
+const JOB_TYPES: &[(&str, i64)] = &[("hourly", 1), ("fixed", 2), ("fixed-price", 2), ("fixed_price", 2)];
+const STATUSES: &[(&str, i64)] = &[("open", 1), ("closed", 2)];
+const TIERS: &[(&str, i64)] = &[("entry", 1), ("intermediate", 2), ("expert", 3)];
+
 /// Typed access to one JSON object's fields with errors that name the path.
 struct Fields<'a> {
     map: &'a Map<String, Value>,
@@ -258,6 +253,22 @@ impl Fields<'_> {
             },
             Some(_) => Err(self.error(name, "an integer")),
         }
+    }
+
+    /// A coded field: its integer, or the integer or one of `names` in a
+    /// string (any case), as the query parameters take them. `names` lists
+    /// every code from 1 up, aliases after their code's first name.
+    fn code(&self, name: &str, names: &[(&str, i64)], what: &str) -> Result<Option<i64>, String> {
+        let Some(Value::String(text)) = self.present(name) else {
+            let high = names.iter().map(|&(_, code)| code).max().unwrap_or(1);
+            return self.int_in(name, 1, high);
+        };
+        let text = text.trim().to_ascii_lowercase();
+        names
+            .iter()
+            .find(|&&(code_name, code)| text == code_name || text.parse::<i64>() == Ok(code))
+            .map(|&(_, code)| Some(code))
+            .ok_or_else(|| self.error(name, what))
     }
 
     fn int_in(&self, name: &str, low: i64, high: i64) -> Result<Option<i64>, String> {
@@ -392,6 +403,30 @@ mod tests {
             json!({"client_activity": {"total_applicants": 1.5}}),
             "client_activity.total_applicants must be a non-negative integer",
         );
+    }
+
+    #[test]
+    fn coded_fields_take_the_query_parameters_words() {
+        let mut record = minimal();
+        record["job_type"] = json!("Fixed-Price");
+        record["status"] = json!("closed");
+        record["contractor_tier"] = json!(" Expert ");
+        let job = validate(&record).unwrap();
+        assert_eq!((job.job_type, job.status, job.contractor_tier), (2, 2, 3));
+        record["job_type"] = json!("1");
+        record["status"] = json!(1);
+        record["contractor_tier"] = json!("2");
+        let job = validate(&record).unwrap();
+        assert_eq!((job.job_type, job.status, job.contractor_tier), (1, 1, 2));
+        check(json!({"job_type": "weekly"}), "job_type must be 1 (hourly) or 2 (fixed)");
+        check(json!({"status": "archived"}), "status must be 1 (open) or 2 (closed)");
+        check(json!({"status": "3"}), "status must be 1 (open) or 2 (closed)");
+        check(json!({"status": 3}), "status must be an integer from 1 to 2");
+        check(
+            json!({"contractor_tier": "senior"}),
+            "contractor_tier must be 1 (entry), 2 (intermediate) or 3 (expert)",
+        );
+        check(json!({"contractor_tier": true}), "contractor_tier must be an integer from 1 to 3");
     }
 
     #[test]

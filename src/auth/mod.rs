@@ -100,26 +100,35 @@ struct PendingUsage {
 }
 
 impl PendingUsage {
-    /// The delta of `key_id` on `day`; `date` names the day for a new one.
-    /// On every keyed request: no formatting and no allocation once the
-    /// key has a delta for the day.
-    fn slot(&mut self, key_id: &str, day: i64, date: impl FnOnce() -> String) -> &mut UsageDelta {
+    /// Applies `change` to the delta of `key_id` on `day`; `date` names the
+    /// day for a new one. On every keyed request: one lookup, and no
+    /// formatting and no allocation once the key has a delta for the day.
+    fn update(&mut self, key_id: &str, day: i64, date: impl FnOnce() -> String, change: impl FnOnce(&mut UsageDelta)) {
         let keys = self.by_day.entry(day).or_default();
-        if !keys.contains_key(key_id) {
-            let delta = UsageDelta { key_id: key_id.to_string(), day: date(), ..UsageDelta::default() };
-            keys.insert(key_id.to_string(), delta);
+        match keys.get_mut(key_id) {
+            Some(delta) => change(delta),
+            None => {
+                let mut delta = UsageDelta { key_id: key_id.to_string(), day: date(), ..UsageDelta::default() };
+                change(&mut delta);
+                keys.insert(key_id.to_string(), delta);
+            }
         }
-        keys.get_mut(key_id).expect("inserted above")
     }
 
     fn add(&mut self, day: i64, delta: UsageDelta) {
-        let slot = self.slot(&delta.key_id, day, || delta.day.clone());
-        slot.requests += delta.requests;
-        slot.counted += delta.counted;
-        slot.overage += delta.overage;
-        slot.rate_limited += delta.rate_limited;
-        slot.quota_refused += delta.quota_refused;
-        slot.last_used_at = slot.last_used_at.max(delta.last_used_at);
+        self.update(
+            &delta.key_id,
+            day,
+            || delta.day.clone(),
+            |slot| {
+                slot.requests += delta.requests;
+                slot.counted += delta.counted;
+                slot.overage += delta.overage;
+                slot.rate_limited += delta.rate_limited;
+                slot.quota_refused += delta.quota_refused;
+                slot.last_used_at = slot.last_used_at.max(delta.last_used_at);
+            },
+        );
     }
 }
 
@@ -579,9 +588,8 @@ impl Auth {
     /// Adds to the usage of `key_id` on the day of `now` (Unix seconds).
     fn add_pending(&self, key_id: &str, now: i64, change: impl FnOnce(&mut UsageDelta)) {
         let mut pending = self.pending.get_or_default().lock().unwrap_or_else(PoisonError::into_inner);
-        change(pending.slot(key_id, now.div_euclid(86_400), || {
-            chrono::DateTime::from_timestamp(now, 0).unwrap_or_default().format("%Y-%m-%d").to_string()
-        }));
+        let date = || chrono::DateTime::from_timestamp(now, 0).unwrap_or_default().format("%Y-%m-%d").to_string();
+        pending.update(key_id, now.div_euclid(86_400), date, change);
     }
 
     /// Takes the usage not yet written (the flusher writes it), one delta
@@ -619,5 +627,47 @@ impl Auth {
     pub fn last_used_at(&self, entry: &KeyEntry) -> Option<i64> {
         let value = entry.last_used_at.load(Ordering::Relaxed);
         (value > 0).then_some(value)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usage_recorded_on_several_threads_is_drained_as_one_delta_per_key_and_day() {
+        let auth = Auth::new(Clock::system());
+        let now = 1_700_000_000; // 2023-11-14T22:13:20Z
+        std::thread::scope(|scope| {
+            for _ in 0..3 {
+                scope.spawn(|| (0..100).for_each(|_| auth.add_pending("key_a", now, |delta| delta.requests += 1)));
+            }
+        });
+        auth.add_pending("key_a", now + 86_400, |delta| delta.requests += 1);
+        auth.add_pending("key_b", now, |delta| delta.rate_limited += 1);
+        let summary = |deltas: &[UsageDelta]| {
+            let mut rows: Vec<_> = deltas
+                .iter()
+                .map(|delta| (delta.key_id.clone(), delta.day.clone(), delta.requests, delta.rate_limited))
+                .collect();
+            rows.sort();
+            rows
+        };
+        let drained = auth.drain_pending();
+        let day =
+            |key: &str, date: &str, requests, rate_limited| (key.to_string(), date.to_string(), requests, rate_limited);
+        assert_eq!(
+            summary(&drained),
+            [day("key_a", "2023-11-14", 300, 0), day("key_a", "2023-11-15", 1, 0), day("key_b", "2023-11-14", 0, 1)]
+        );
+        assert!(auth.drain_pending().is_empty(), "draining leaves nothing behind in any thread");
+
+        // A write that failed puts its deltas back, added to what came since.
+        auth.add_pending("key_a", now, |delta| delta.requests += 5);
+        auth.restore_pending(drained);
+        assert_eq!(
+            summary(&auth.drain_pending()),
+            [day("key_a", "2023-11-14", 305, 0), day("key_a", "2023-11-15", 1, 0), day("key_b", "2023-11-14", 0, 1)]
+        );
     }
 }

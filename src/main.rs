@@ -7,6 +7,8 @@ use clap::parser::ValueSource;
 use clap::{ArgMatches, CommandFactory, FromArgMatches, Subcommand};
 use std::io::{BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tokio::signal::unix::{Signal, SignalKind};
 use upjobs::api::admin::{KeyChanges, new_key_row};
@@ -392,7 +394,14 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
         writer.conn.execute_batch("PRAGMA cache_size = -262144; PRAGMA wal_autocheckpoint = 16384;")?;
         store::jobs::set_search_merging(&writer.conn, SearchMerging::Bulk)
     })?;
-    let imported = import_files(&store, files, IngestOptions { spam_threshold });
+    // Ctrl-C (or a TERM) stops the import after the batch being stored,
+    // with its summary; a second one stops it at once.
+    let stop = Arc::new(AtomicBool::new(false));
+    for signal in [signal_hook::consts::SIGINT, signal_hook::consts::SIGTERM] {
+        signal_hook::flag::register_conditional_shutdown(signal, 130, stop.clone())?;
+        signal_hook::flag::register(signal, stop.clone())?;
+    }
+    let imported = import_files(&store, files, IngestOptions { spam_threshold }, &stop);
     // Back to the server's merge policy whatever happened; what was stored
     // stays stored.
     let restored =
@@ -403,10 +412,13 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
     // query opens each one: merge them into one now rather than leave it
     // to the server's hourly maintenance. Steps, not one 'optimize', so the
     // WAL never holds a copy of the whole index.
+    // Not once stopped by Ctrl-C, which asks to be done: the server's next
+    // prune merges it.
     let merging = Instant::now();
-    while store
-        .writer
-        .call_blocking(|writer| store::jobs::merge_search_index_step(&writer.conn, IMPORT_MERGE_STEP_PAGES))?
+    while !stop.load(Ordering::Relaxed)
+        && store
+            .writer
+            .call_blocking(|writer| store::jobs::merge_search_index_step(&writer.conn, IMPORT_MERGE_STEP_PAGES))?
     {}
     let merge_seconds = merging.elapsed().as_secs_f64();
     // Fold the WAL (up to 256 MiB of it, see above) into the file, so the
@@ -417,9 +429,13 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
     store::open_read_write(db)?.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     let seconds = started.elapsed().as_secs_f64();
     let accepted = total.accepted();
+    let merged = if stop.load(Ordering::Relaxed) {
+        "search index not merged: stopped early".to_string()
+    } else {
+        format!("search index merged in {merge_seconds:.1} s")
+    };
     println!(
-        "imported {} jobs ({} new, {} updated, {} duplicates, {} spam, {} rejected) in {:.1} s ({:.0} jobs/s; \
-         search index merged in {:.1} s)",
+        "imported {} jobs ({} new, {} updated, {} duplicates, {} spam, {} rejected) in {:.1} s ({:.0} jobs/s; {merged})",
         accepted,
         total.inserted,
         total.updated,
@@ -428,7 +444,6 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
         rejected_count,
         seconds,
         accepted as f64 / seconds.max(1e-9),
-        merge_seconds
     );
     if let Some(failure) = failure {
         return Err(failure);
@@ -446,12 +461,13 @@ fn import_files(
     store: &Store,
     files: &[PathBuf],
     options: IngestOptions,
+    stop: &AtomicBool,
 ) -> (IngestReport, u64, Option<anyhow::Error>) {
     let mut total = IngestReport::default();
     let mut rejected_count = 0;
     let mut failure = None;
     for file in files {
-        let outcome = match import_file(store, file, options) {
+        let outcome = match import_file(store, file, options, stop) {
             Ok(outcome) => outcome,
             Err(error) => {
                 failure = Some(error.context(format!("importing {}", file.display())));
@@ -489,7 +505,12 @@ fn print_rejections(total: &IngestReport, rejected_count: u64) {
 /// after a first pass that checks its syntax, so memory stays flat
 /// whatever the size. A JSON array on standard input is the exception: it
 /// has to be read twice, so it is read into memory first.
-fn import_file(store: &Store, file: &Path, options: IngestOptions) -> Result<sources::StreamOutcome> {
+fn import_file(
+    store: &Store,
+    file: &Path,
+    options: IngestOptions,
+    stop: &AtomicBool,
+) -> Result<sources::StreamOutcome> {
     let now = Clock::system().now_unix();
     if file.as_os_str() == "-" {
         let mut reader = BufReader::with_capacity(1 << 20, std::io::stdin());
@@ -497,9 +518,9 @@ fn import_file(store: &Store, file: &Path, options: IngestOptions) -> Result<sou
         if first == Some(b'[') {
             let mut body = Vec::new();
             reader.read_to_end(&mut body)?;
-            return Ok(sources::import_blocking(store, std::io::Cursor::new(body), options, now));
+            return Ok(sources::import_blocking(store, std::io::Cursor::new(body), options, now, stop));
         }
-        return Ok(sources::import_blocking(store, sources::ForwardOnly(reader), options, now));
+        return Ok(sources::import_blocking(store, sources::ForwardOnly(reader), options, now, stop));
     }
     let opened = std::fs::File::open(file).context("opening the file")?;
     let size = opened.metadata().context("reading the file's size")?.len();
@@ -514,7 +535,7 @@ fn import_file(store: &Store, file: &Path, options: IngestOptions) -> Result<sou
         indicatif::ProgressBar::hidden()
     };
     let reader = BufReader::with_capacity(1 << 20, progress.wrap_read(opened));
-    let outcome = sources::import_blocking(store, reader, options, now);
+    let outcome = sources::import_blocking(store, reader, options, now, stop);
     progress.finish_and_clear();
     Ok(outcome)
 }

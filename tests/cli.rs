@@ -96,6 +96,44 @@ fn gen_is_deterministic_and_every_line_is_a_valid_job() {
     }
 }
 
+/// Ctrl-C during an import: the batch being stored is finished, the
+/// summary is printed, and the exit status says it stopped early.
+#[test]
+fn an_import_stopped_by_ctrl_c_ends_its_batch_and_prints_its_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("jobs.ndjson");
+    // Two batches (5,000 and 1,000 jobs): the signal comes during the first.
+    let jobs = run_ok(&["gen", "--count", "6000", "--seed", "9"], None);
+    std::fs::write(&file, &jobs.stdout).unwrap();
+    let db = dir.path().join("upjobs.db");
+    let child = upjobs()
+        .args(["import", "--db", path_arg(&db), path_arg(&file)])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The store is open (its WAL exists) and the handler set just after;
+    // the first batch takes longer than this in a debug build.
+    let wal = dir.path().join("upjobs.db-wal");
+    let waited = Instant::now();
+    while !wal.exists() && waited.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    // SAFETY: sending a signal to our own child process.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGINT) }, 0);
+    let output = child.wait_with_output().unwrap();
+    assert!(!output.status.success(), "a stopped import is no success");
+    assert_eq!(output.status.code(), Some(1), "it exited itself, not killed by the signal: {:?}", output.status);
+    let summary = stdout(&output);
+    assert!(summary.starts_with("imported 5000 jobs (5000 new,"), "{summary}");
+    assert!(summary.contains("search index not merged: stopped early"), "{summary}");
+    assert!(stderr(&output).contains("stopped by a signal (Ctrl-C) (5000 jobs stored before it stay stored)"));
+    let report = stdout(&run_ok(&["check", "--db", path_arg(&db)], None));
+    assert!(report.contains("jobs: 5000 ("), "{report}");
+    assert!(report.lines().any(|line| line == "ok"), "{report}");
+}
+
 #[test]
 fn import_then_check() {
     let dir = tempfile::tempdir().unwrap();

@@ -30,6 +30,7 @@ use serde::{Deserialize as _, Serialize};
 use serde_json::Value;
 use std::io::{BufRead, Read, Seek, SeekFrom};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// Records per writer transaction when a source streams a file or a body:
 /// large enough that the commit cost is spread thin, small enough that API
@@ -173,10 +174,20 @@ where
     outcome
 }
 
+/// Why [`import_blocking`] ended early when it was asked to stop.
+pub const STOPPED: &str = "stopped by a signal (Ctrl-C)";
+
 /// [`ingest_stream`] without a runtime, for `upjobs import`: the records are
 /// read and prepared on a thread of their own while this one stores the
-/// batches. Ingest metrics are not counted (there is no server).
-pub fn import_blocking<R>(store: &Store, reader: R, options: IngestOptions, now: i64) -> StreamOutcome
+/// batches. Ingest metrics are not counted (there is no server). Once
+/// `stop` is set (Ctrl-C), it stops after the batch it is storing.
+pub fn import_blocking<R>(
+    store: &Store,
+    reader: R,
+    options: IngestOptions,
+    now: i64,
+    stop: &AtomicBool,
+) -> StreamOutcome
 where
     R: BufRead + Seek + Send + 'static,
 {
@@ -198,6 +209,10 @@ where
                 outcome.error = Some(format!("could not store the records: {error}"));
                 break;
             }
+        }
+        if stop.load(Ordering::Relaxed) {
+            outcome.error = Some(STOPPED.into());
+            break;
         }
     }
     drop(receiver);

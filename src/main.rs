@@ -410,10 +410,9 @@ fn import(db: &Path, files: &[PathBuf], spam_threshold: f64) -> Result<()> {
     restored?;
     // A bulk load leaves the full-text index in many segments, and every
     // query opens each one: merge them into one now rather than leave it
-    // to the server's hourly maintenance. Steps, not one 'optimize', so the
-    // WAL never holds a copy of the whole index.
-    // Not once stopped by Ctrl-C, which asks to be done: the server's next
-    // prune merges it.
+    // to the server's next prune. Steps, not one 'optimize', so the WAL
+    // never holds a copy of the whole index. Not once stopped by Ctrl-C,
+    // which asks to be done: the prune merges it then.
     let merging = Instant::now();
     while !stop.load(Ordering::Relaxed)
         && store

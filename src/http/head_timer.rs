@@ -3,8 +3,8 @@
 //! hyper starts a new sleep for every request head it waits for and drops
 //! it when the head is in. With tokio's own timer that is two operations on
 //! the runtime's shared timer wheel, each under its lock, for every request
-//! of a keep-alive connection: the largest cost `/health` had that a bare
-//! hyper server does not (BENCHMARKS.md, seventeenth round).
+//! of a keep-alive connection, a cost a bare hyper server without the
+//! timeout does not have (BENCHMARKS.md, seventeenth round).
 //!
 //! A [`HeadTimer`] belongs to one connection. The sleeps it gives hyper
 //! share the connection's one tokio timer: a sleep that is dropped because
